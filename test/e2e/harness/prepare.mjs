@@ -1,0 +1,73 @@
+// Copy fixtures into the repo's gitignored .tmp/ (so `import 'alova'` and
+// `import 'express'` resolve from the repo's node_modules) and run the built CLI.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+export const FIXTURES = {
+  exampleApp: join(REPO, 'fixtures/example-app'),
+  exampleAppV2: join(REPO, 'fixtures/e2e/example-app-v2'),
+  naiveSingleton: join(REPO, 'fixtures/e2e/naive-singleton'),
+  naiveSingletonV2: join(REPO, 'fixtures/e2e/naive-singleton-v2'),
+};
+export const CLI = join(REPO, 'dist/bin/alova-ssr-migrate.js');
+const TMP_ROOT = join(REPO, '.tmp/e2e');
+
+let seq = 0;
+export function copyFixture(fixtureDir, name) {
+  mkdirSync(TMP_ROOT, { recursive: true });
+  seq += 1;
+  const dir = join(TMP_ROOT, `${name}-${process.pid}-${Date.now().toString(36)}-${seq}`);
+  cpSync(fixtureDir, dir, { recursive: true, filter: (src) => !src.includes(`${'/'}node_modules`) });
+  return dir;
+}
+
+export function removeDir(dir) {
+  if (dir && dir.startsWith(TMP_ROOT)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Build dist/ with tsc when the CLI is missing (or when forced). */
+export function ensureCliBuilt({ force = false } = {}) {
+  if (existsSync(CLI) && !force) return { ok: true, built: false };
+  const r = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json')], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  if (!existsSync(CLI)) {
+    return { ok: false, built: true, reason: `dist/bin/alova-ssr-migrate.js missing after build (tsc exit ${r.status})\n${(r.stdout ?? '').slice(-2000)}${(r.stderr ?? '').slice(-2000)}` };
+  }
+  return { ok: true, built: true, tscStatus: r.status };
+}
+
+function snapshot(dir) {
+  const files = {};
+  const walk = (d) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else files[relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/**
+ * Run `node dist/bin/alova-ssr-migrate.js <dir> --allow-dirty` (apply mode).
+ * ok = the CLI exited 0 AND src/server.js changed.
+ */
+export function migrateWithCli(dir, { timeoutMs = 120_000 } = {}) {
+  if (!existsSync(CLI)) return { ok: false, reason: `CLI not built: ${relative(REPO, CLI)} is missing` };
+  const before = snapshot(dir);
+  const r = spawnSync(process.execPath, [CLI, dir, '--allow-dirty'], { cwd: REPO, encoding: 'utf8', timeout: timeoutMs });
+  const after = snapshot(dir);
+  const changed = Object.keys(after).filter((f) => before[f] !== after[f]);
+  const out = { status: r.status, stdout: (r.stdout ?? '').slice(-4000), stderr: (r.stderr ?? '').slice(-4000), changed };
+  if (r.error) return { ok: false, reason: `CLI failed to run: ${r.error.message}`, ...out };
+  if (r.status !== 0) return { ok: false, reason: `CLI exited ${r.status}`, ...out };
+  if (!changed.includes(join('src', 'server.js'))) return { ok: false, reason: 'CLI exited 0 but did not change src/server.js', ...out };
+  return { ok: true, ...out };
+}

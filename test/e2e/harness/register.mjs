@@ -1,0 +1,10 @@
+// `node --import <this file> app.mjs`: installs ./count-alova-loader.mjs.
+// ALOVA_E2E_PACKAGE picks the alova build (alova | alova-3213 | alova2).
+import { register } from 'node:module';
+
+register('./count-alova-loader.mjs', import.meta.url, {
+  data: {
+    alovaPackage: process.env.ALOVA_E2E_PACKAGE || 'alova',
+    resolveFrom: import.meta.url,
+  },
+});
