@@ -1,0 +1,245 @@
+/**
+ * `--reporter sarif`: a SARIF 2.1.0 log for GitHub code scanning and other SARIF viewers.
+ *
+ * - Review items become results with the item's `severity` as `level` (error / warning / note),
+ *   `region.snippet` = the excerpt, and a `fixes` entry when the item carries a replacement.
+ * - Files that would change (--check / --dry) become one `warning` result each, with the rule id
+ *   of the file's first edit, so the migration backlog shows up in code scanning.
+ * - Failed files become `error` results (rule id = the file's `reasonRuleId`).
+ * - Run-level errors become `invocations[0].toolExecutionNotifications`; `executionSuccessful` is
+ *   false when the exit code is 2.
+ *
+ * Locations are relative POSIX URIs against `%SRCROOT%`; with `opts.cwd` the log also records
+ * `originalUriBaseIds` so a viewer can resolve them. Columns are UTF-16 code units
+ * (`columnKind: utf16CodeUnits`), as in the records.
+ *
+ * `partialFingerprints["alovaSsrMigrate/v1"]` is sha256(ruleId, file, normalised excerpt) plus an
+ * occurrence number (`:1`, `:2`, ...) for identical items, so results keep their identity when
+ * code moves, and two identical items stay two results.
+ */
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { normaliseExcerpt } from '../baseline.js';
+import { plural } from '../exit-code.js';
+import type { FileRecord, ReviewItem, RunReport, Severity } from '../records.js';
+import type { RenderOptions } from './index.js';
+import { compareEdits, compareItems, compareStrings, sortedFiles } from './json.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** Where the tool and its rules are documented; README anchors in `docs` are resolved against it. */
+export const TOOL_INFORMATION_URI = 'https://www.npmjs.com/package/alova-ssr-migrate';
+export const FINGERPRINT_KEY = 'alovaSsrMigrate/v1';
+
+// A minimal typing of the parts of SARIF 2.1.0 that this reporter writes.
+interface SarifRegion {
+  startLine: number;
+  startColumn?: number;
+  endLine?: number;
+  endColumn?: number;
+  snippet?: { text: string };
+}
+interface SarifArtifactLocation {
+  uri: string;
+  uriBaseId: string;
+}
+interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: Severity;
+  message: { text: string };
+  locations: { physicalLocation: { artifactLocation: SarifArtifactLocation; region?: SarifRegion } }[];
+  partialFingerprints: Record<string, string>;
+  fixes?: SarifFix[];
+  properties?: Record<string, unknown>;
+}
+interface SarifFix {
+  description: { text: string };
+  artifactChanges: {
+    artifactLocation: SarifArtifactLocation;
+    replacements: { deletedRegion: SarifRegion; insertedContent: { text: string } }[];
+  }[];
+}
+interface SarifRule {
+  id: string;
+  shortDescription: { text: string };
+  helpUri?: string;
+  defaultConfiguration: { level: Severity };
+  properties?: Record<string, unknown>;
+}
+
+/** A relative POSIX path as a URI reference (each segment percent-encoded). */
+export function pathToUriReference(file: string): string {
+  return file
+    .replace(/\\/g, '/')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+/** `README.md#rule-x` -> `${TOOL_INFORMATION_URI}#rule-x`; absolute URLs are kept. */
+export function docsToHelpUri(docs: string): string | undefined {
+  if (!docs) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(docs)) return docs;
+  const hash = docs.indexOf('#');
+  return hash >= 0 ? `${TOOL_INFORMATION_URI}${docs.slice(hash)}` : TOOL_INFORMATION_URI;
+}
+
+export function fingerprint(ruleId: string, file: string, excerpt: string): string {
+  return createHash('sha256').update(`${ruleId}\u0000${file}\u0000${normaliseExcerpt(excerpt)}`, 'utf8').digest('hex');
+}
+
+function artifact(file: string): SarifArtifactLocation {
+  return { uri: pathToUriReference(file), uriBaseId: '%SRCROOT%' };
+}
+
+function ensureTrailingSlash(uri: string): string {
+  return uri.endsWith('/') ? uri : `${uri}/`;
+}
+
+export function render(report: RunReport, opts: RenderOptions): string {
+  return `${JSON.stringify(toSarif(report, opts), null, 2)}\n`;
+}
+
+/** The SARIF log as a plain object (what `render` serialises). */
+export function toSarif(report: RunReport, opts: Pick<RenderOptions, 'cwd'> = {}): Record<string, unknown> {
+  const files = sortedFiles(report);
+  const items = files.flatMap((f) => f.items).sort(compareItems);
+
+  const rules: SarifRule[] = [];
+  const ruleIndex = new Map<string, number>();
+  const rule = (id: string, description: string, docs: string, level: Severity, kind: string): number => {
+    const known = ruleIndex.get(id);
+    if (known !== undefined) return known;
+    const r: SarifRule = { id, shortDescription: { text: description }, defaultConfiguration: { level }, properties: { kind } };
+    const helpUri = docsToHelpUri(docs);
+    if (helpUri) r.helpUri = helpUri;
+    rules.push(r);
+    ruleIndex.set(id, rules.length - 1);
+    return rules.length - 1;
+  };
+
+  const results: SarifResult[] = [];
+  const seen = new Map<string, number>();
+  const fingerprints = (ruleId: string, file: string, excerpt: string): Record<string, string> => {
+    const hash = fingerprint(ruleId, file, excerpt);
+    const n = (seen.get(hash) ?? 0) + 1;
+    seen.set(hash, n);
+    return { [FINGERPRINT_KEY]: `${hash}:${n}` };
+  };
+
+  for (const item of items) {
+    const index = rule(item.ruleId, item.message, item.docs, item.severity, item.kind);
+    const region: SarifRegion = { startLine: item.line, startColumn: item.col };
+    if (item.excerpt) region.snippet = { text: item.excerpt };
+    const result: SarifResult = {
+      ruleId: item.ruleId,
+      ruleIndex: index,
+      level: item.severity,
+      message: { text: item.hint ? `${item.message}\nHint: ${item.hint}` : item.message },
+      locations: [{ physicalLocation: { artifactLocation: artifact(item.file), region } }],
+      partialFingerprints: fingerprints(item.ruleId, item.file, item.excerpt),
+      properties: { kind: item.kind },
+    };
+    const fix = itemFix(item);
+    if (fix) result.fixes = [fix];
+    results.push(result);
+  }
+
+  for (const file of files) {
+    if (file.status === 'would-change') results.push(changeResult(file, rule, fingerprints));
+    if (file.status === 'failed') {
+      const id = file.reasonRuleId ?? 'file-failed';
+      const reason = file.reason ?? 'The file could not be migrated.';
+      results.push({
+        ruleId: id,
+        ruleIndex: rule(id, 'A file could not be read, parsed or verified.', '', 'error', 'failed'),
+        level: 'error',
+        message: { text: reason },
+        locations: [{ physicalLocation: { artifactLocation: artifact(file.file) } }],
+        partialFingerprints: fingerprints(id, file.file, ''),
+        properties: { kind: 'failed' },
+      });
+    }
+  }
+
+  const run: Record<string, unknown> = {
+    tool: {
+      driver: {
+        name: report.tool.name,
+        version: report.tool.version,
+        semanticVersion: /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined,
+        informationUri: TOOL_INFORMATION_URI,
+        rules,
+      },
+    },
+    invocations: [
+      {
+        executionSuccessful: report.exitCode !== 2,
+        exitCode: report.exitCode,
+        ...(report.exitReason ? { exitCodeDescription: report.exitReason } : {}),
+        toolExecutionNotifications: report.errors.map((e) => ({
+          level: 'error',
+          message: { text: e.message },
+          descriptor: { id: e.ruleId },
+        })),
+        ...(report.notes.length > 0 ? { properties: { notes: [...report.notes] } } : {}),
+      },
+    ],
+    ...(opts.cwd ? { originalUriBaseIds: { '%SRCROOT%': { uri: ensureTrailingSlash(pathToFileURL(opts.cwd).href) } } } : {}),
+    columnKind: 'utf16CodeUnits',
+    results,
+    properties: { mode: report.mode, summary: { ...report.summary, timings: undefined } },
+  };
+  return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [JSON.parse(JSON.stringify(run))] };
+}
+
+function itemFix(item: ReviewItem): SarifFix | undefined {
+  if (!item.fix || item.fix.replacement === undefined) return undefined;
+  const range = item.fix.range ?? { start: { line: item.line, col: item.col }, end: { line: item.line, col: item.col } };
+  return {
+    description: { text: item.fix.description },
+    artifactChanges: [
+      {
+        artifactLocation: artifact(item.file),
+        replacements: [
+          {
+            deletedRegion: {
+              startLine: range.start.line,
+              startColumn: range.start.col,
+              endLine: range.end.line,
+              endColumn: range.end.col,
+            },
+            insertedContent: { text: item.fix.replacement },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function changeResult(
+  file: FileRecord,
+  rule: (id: string, description: string, docs: string, level: Severity, kind: string) => number,
+  fingerprints: (ruleId: string, file: string, excerpt: string) => Record<string, string>,
+): SarifResult {
+  const edits = [...file.edits].sort(compareEdits);
+  const first = edits[0];
+  const id = first?.ruleId ?? 'would-change';
+  const rulesUsed = [...new Set(edits.map((e) => e.ruleId))].sort(compareStrings);
+  const what = edits.length > 0 ? `${plural(edits.length, 'edit')} (${rulesUsed.join(', ')})` : 'a new file';
+  const region: SarifRegion | undefined = first
+    ? { startLine: first.line, startColumn: first.col, endLine: first.endLine, endColumn: first.endCol }
+    : undefined;
+  return {
+    ruleId: id,
+    ruleIndex: rule(id, first?.message ?? 'The file would be created by the migration.', first?.docs ?? '', 'warning', 'would-change'),
+    level: 'warning',
+    message: {
+      text: `Not migrated yet: alova-ssr-migrate would make ${what}, +${file.linesAdded} -${file.linesRemoved} lines.${first ? ` First: ${first.message}` : ''}`,
+    },
+    locations: [{ physicalLocation: { artifactLocation: artifact(file.file), ...(region ? { region } : {}) } }],
+    // Keyed on the rules involved, not on line numbers: the backlog entry survives unrelated edits.
+    partialFingerprints: fingerprints(id, file.file, `would-change ${rulesUsed.join(' ')}`),
+    properties: { kind: 'would-change', linesAdded: file.linesAdded, linesRemoved: file.linesRemoved },
+  };
+}
