@@ -1,0 +1,211 @@
+/**
+ * Rule metadata: every record a transform emits names one of these ids. Like typescript-eslint's
+ * `meta.messages`, the text lives beside the ids, never inline in the logic, and each rule has a
+ * README anchor (`docs`).
+ */
+import type { ItemKind, Severity } from '../../src/records.js';
+
+export interface RuleMeta {
+  /** `edit`: a change the tool makes; otherwise the kind of review item it produces. */
+  kind: 'edit' | ItemKind | 'file';
+  severity: Severity;
+  /** One-line description (the message of the record). */
+  description: string;
+  /** What the user should do (review items only). */
+  hint?: string;
+}
+
+export const README_URL = 'README.md';
+
+export function docsAnchor(ruleId: string): string {
+  return `${README_URL}#rule-${ruleId}`;
+}
+
+export const rules = {
+  // --- edits -----------------------------------------------------------------------------
+  'hoist-instance': {
+    kind: 'edit',
+    severity: 'note',
+    description: 'per-request createAlova() hoisted into one module-level instance',
+  },
+  'isolate-instance': {
+    kind: 'edit',
+    severity: 'note',
+    description: 'request isolation added: shareRequest off, fixed id, cache scoped to the request',
+  },
+  'read-request-context': {
+    kind: 'edit',
+    severity: 'note',
+    description: 'hook reads its request data from the request context',
+  },
+  'move-option-to-hook': {
+    kind: 'edit',
+    severity: 'note',
+    description: 'request-dependent option moved into beforeRequest through the Method API',
+  },
+  'provide-request-context': {
+    kind: 'edit',
+    severity: 'note',
+    description: 'the former createAlova() call now records the request data and returns the shared instance',
+  },
+  'wire-call-site': {
+    kind: 'edit',
+    severity: 'note',
+    description: 'code that uses the instance now runs inside runInAlovaContext(...)',
+  },
+  'add-context-import': {
+    kind: 'edit',
+    severity: 'note',
+    description: 'imports the request-context helpers',
+  },
+  'create-context-module': {
+    kind: 'edit',
+    severity: 'note',
+    description: 'generated the request-context module (one AsyncLocalStorage for the project)',
+  },
+  // --- manual review: left unchanged on purpose ---------------------------------------------
+  'unsupported-config': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'createAlova() is not called with one inline object literal, so its options cannot be hoisted safely',
+    hint: 'Pass the options as an object literal inside the factory, or hoist the instance by hand.',
+  },
+  'request-dependent-option': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'an option other than baseURL/timeout/a hook depends on request data and cannot be moved to request time',
+    hint: 'Compute it inside beforeRequest (Method API) or make it request-independent, then re-run.',
+  },
+  'request-dependent-await': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'an option is computed with await/yield (I/O) when the instance is created',
+    hint: 'Move the I/O into beforeRequest (which alova awaits) and re-run.',
+  },
+  'uses-this': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the options read `this` or `arguments` of the enclosing function, which a module-level instance cannot see',
+    hint: 'Copy the value into a const before createAlova() and reference the const instead.',
+  },
+  'mutated-binding': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'a request value the options read is reassigned or declared after createAlova(), so a snapshot would differ',
+    hint: 'Make the value a const that is final before createAlova() is called.',
+  },
+  'unknown-spread': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the options spread a request-dependent object of unknown shape',
+    hint: 'List the options explicitly so each can be checked.',
+  },
+  'instance-escapes': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the per-request instance escapes the function (stored, assigned or returned), so its requests may run outside the request context',
+    hint: 'Use the instance inside the function, or wire the request context by hand (see README "Wiring").',
+  },
+  'call-in-loop': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the instance is created inside a loop; each iteration would need its own request context',
+    hint: 'Create the instance once before the loop, or wrap the loop body in runInAlovaContext by hand.',
+  },
+  'generator-function': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the instance is created in a generator; a context wrapper cannot span yield',
+    hint: 'Wrap the code that sends requests in runInAlovaContext by hand.',
+  },
+  'control-flow-crosses-wrapper': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'break, continue, return or a hoisted declaration would cross the context wrapper',
+    hint: 'Move the code that uses the instance into its own function and re-run.',
+  },
+  'method-escapes-context': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'a synchronous function returns a value derived from the instance (an unsent Method would be sent outside the context)',
+    hint: 'Make the function async and await the request, or send it before returning.',
+  },
+  'unsupported-statement-position': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the instance is created in a statement position the wrapper cannot enclose faithfully',
+    hint: 'Put the statement on its own line inside a block and re-run.',
+  },
+  'cross-file-factory': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the factory is exported; its callers in other files must be wired too',
+    hint: 'Run the tool on the whole project (all callers), or wire the callers with runInAlovaContext by hand.',
+  },
+  'factory-escapes': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the factory function is used as a value (passed, stored or is a method), so not every caller can be found',
+    hint: 'Call the factory directly, or wire its callers by hand.',
+  },
+  'factory-called-at-module-level': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the factory is also called at module top level, outside any request',
+    hint: 'Create the module-level instance without request data, or call the factory per request only.',
+  },
+  'multiple-factory-calls': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the same factory is called more than once in one function; one request context cannot hold two sets of its data',
+    hint: 'Split the calls into separate functions, each wrapped on its own.',
+  },
+  'unsupported-hook-shape': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'beforeRequest is not an inline function with a named first parameter, so request-time options cannot be added to it',
+    hint: 'Write beforeRequest as `beforeRequest(method) { ... }` and re-run.',
+  },
+  'name-conflict': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the file already defines a name the migration needs',
+    hint: 'Rename the existing binding and re-run.',
+  },
+  'user-cache-adapter': {
+    kind: 'manual-review',
+    severity: 'warning',
+    description: 'a cache adapter passed by the user is kept; on the shared instance it is shared by all requests',
+    hint: 'Make the adapter request-scoped (see requestScopedCache in the context module) or turn caching off.',
+  },
+  // --- security: shares data between users today ----------------------------------------------
+  'fixed-id-shares-requests': {
+    kind: 'security',
+    severity: 'error',
+    description: 'a per-request instance with a fixed `id` shares in-flight requests (and their responses) between users today',
+    hint: 'Migrate (the migrated instance turns shareRequest off) or remove the fixed id.',
+  },
+  'unsafe-singleton': {
+    kind: 'security',
+    severity: 'error',
+    description: 'a module-level instance reads per-request data in a hook but keeps alova\'s shared cache/shareRequest defaults',
+    hint: 'Set shareRequest: false and a request-scoped (or no) cache.',
+  },
+  // --- warnings ---------------------------------------------------------------------------
+  'shared-cache': {
+    kind: 'warning',
+    severity: 'warning',
+    description: '--cache shared keeps alova\'s global cache on the shared instance: cached responses are shared between users',
+    hint: 'Use --cache request (default) unless every cached response is the same for every user.',
+  },
+  // --- file-level (skipped / failed) ---------------------------------------------------------
+  'syntax-error': { kind: 'file', severity: 'error', description: 'the file does not parse' },
+  'file-too-large': { kind: 'file', severity: 'warning', description: 'the file is larger than 1 MiB and was not read' },
+  'binary-file': { kind: 'file', severity: 'warning', description: 'the file looks binary and was not parsed' },
+  'unreadable-file': { kind: 'file', severity: 'error', description: 'the file could not be read' },
+  'output-does-not-parse': { kind: 'file', severity: 'error', description: 'internal: the migrated output did not re-parse; the file was left unchanged' },
+  'not-idempotent': { kind: 'file', severity: 'error', description: 'internal: a second run would change the output again; the file was left unchanged' },
+  'internal-error': { kind: 'file', severity: 'error', description: 'internal error while transforming; the file was left unchanged' },
+} as const satisfies Record<string, RuleMeta>;
+
+export type RuleId = keyof typeof rules;

@@ -1,0 +1,1257 @@
+/**
+ * ssr-singleton: turns per-request `createAlova(...)` calls into one module-level instance per
+ * factory, isolated per request through an AsyncLocalStorage store.
+ *
+ *   function createApi(req) {                      const apiAlova = createAlova({
+ *     const token = req.headers.authorization;       beforeRequest(method) {
+ *     return createAlova({                             const { token } = useAlovaContext('…#apiAlova');
+ *       beforeRequest(method) {             ==>        method.config.headers.Authorization = token;
+ *         method.config.headers.Authorization = token; },
+ *       },                                            id: '…#apiAlova', shareRequest: false, snapshots: 0,
+ *     });                                             l1Cache: requestScopedCache('…#apiAlova'),
+ *   }                                               });
+ *                                                   function createApi(req) {
+ *                                                     const token = req.headers.authorization;
+ *                                                     return provideAlovaContext(apiAlova, '…#apiAlova', { token });
+ *                                                   }
+ * and every same-file caller runs the code from the factory call onward inside
+ * `runInAlovaContext(...)`. The factory body still runs per request, exactly as before (same
+ * evaluation order, same side effects); it just records the values the hooks read instead of
+ * building a new instance. See shared/alova-facts.md for why isolation is not optional.
+ *
+ * Default export follows the jscodeshift contract `(file, api, options)`, so
+ * `jscodeshift -t dist/transforms/ssr-singleton.js` runs it too; `migrateSource` is the same logic
+ * returning records, used by the CLI.
+ *
+ * Conservative by design: whenever a value cannot be moved faithfully, the whole file is left
+ * unchanged and a manual-review record says why. Wrong output is worse than no output.
+ */
+import path from 'node:path';
+import jscodeshift from 'jscodeshift';
+import type { API, FileInfo } from 'jscodeshift';
+import type { EditRecord, ReviewItem } from '../src/records.js';
+import { lineExcerpt, positionAt } from '../src/records.js';
+import {
+  type Node,
+  type Path,
+  LOOP_TYPES,
+  collectPaths,
+  enclosingFunction,
+  isBindingReference,
+  isFunction,
+  isInside,
+  skipWrappersUp,
+  staticKey,
+  unwrapExpression,
+} from './lib/ast.js';
+import { CONTEXT_EXPORTS, type ContextFlavor, DEFAULT_CONTEXT_BASENAME, contextModuleExtension } from './lib/context-module.js';
+import { type RuleId, docsAnchor, rules } from './lib/rules.js';
+import { type CodeStyle, detectStyle, quoteString } from './lib/style.js';
+import { type TextEdit, applyEdits, indentOfLineAt, lineStartsIn, startsLine } from './lib/text-edits.js';
+import { parserFor } from './lib/parsers.js';
+import type { ProjectIndex } from './lib/project-index.js';
+
+export { rules };
+export const name = 'ssr-singleton';
+export const ruleIds = Object.keys(rules) as RuleId[];
+
+export type CacheMode = 'request' | 'off' | 'shared';
+
+export interface MigrateOptions {
+  /** Isolation of alova's cache on the shared instance (default `request`). */
+  cache?: CacheMode;
+  /** Absolute path of the context module WITHOUT extension (default: `<file dir>/alova-request-context`). */
+  contextModule?: string;
+  /** Project root: ids and record paths are relative to it (default: cwd). */
+  root?: string;
+  /** Path written into records (default: `file` relative to `root`, POSIX). */
+  displayPath?: string;
+  /** alova major version when the code gives no hint (default 3). */
+  alovaMajor?: 2 | 3;
+  /** Project-wide index (cross-file factories); absent in per-file mode. */
+  index?: ProjectIndex;
+}
+
+export interface MigrateResult {
+  /** The migrated text, or null when the file is left unchanged. */
+  output: string | null;
+  edits: EditRecord[];
+  items: ReviewItem[];
+  factoriesMigrated: number;
+  callSitesRewired: number;
+  /** The context module flavour this file imports (the CLI generates it), or null. */
+  contextFlavor: ContextFlavor | null;
+}
+
+export class TransformParseError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly col: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown internally to abandon a file with one manual-review item. */
+class Blocked extends Error {
+  constructor(
+    readonly ruleId: RuleId,
+    readonly node: Node,
+    readonly detail?: string,
+  ) {
+    super(ruleId);
+  }
+}
+
+const MATCHER_APIS = /\b(invalidateCache|setCache|queryCache|hitCacheBySource|useFetcher|matchSnapshot|hitSource)\b|\.snapshots\.match\b/;
+
+export function migrateSource(source: string, filePath: string, options: MigrateOptions = {}): MigrateResult {
+  const hasBom = source.charCodeAt(0) === 0xfeff;
+  const text = hasBom ? source.slice(1) : source;
+  const m = new FileMigration(text, filePath, options);
+  const result = m.run();
+  if (result.output !== null && hasBom) result.output = '\uFEFF' + result.output;
+  return result;
+}
+
+interface WrapPlan {
+  fn: Node;
+  first: Node;
+  last: Node;
+  mode: 'return' | 'stmt' | 'expr';
+  isAsync: boolean;
+  storeKey: string;
+  returns: Node[];
+}
+
+interface Capture {
+  name: string;
+  refs: Path[];
+}
+
+class FileMigration {
+  private readonly j: ReturnType<typeof jscodeshift.withParser>;
+  private root!: ReturnType<typeof jscodeshift>;
+  private program!: Node;
+  private style!: CodeStyle;
+  private edits: TextEdit[] = [];
+  private records: EditRecord[] = [];
+  private items: ReviewItem[] = [];
+  private wraps: WrapPlan[] = [];
+  private hoisted: { at: number; text: string }[] = [];
+  private usedNames = new Set<string>();
+  private needed = new Set<string>();
+  private templateRanges: [number, number][] = [];
+  private factoriesMigrated = 0;
+  private readonly displayPath: string;
+  private readonly cache: CacheMode;
+
+  constructor(
+    private readonly text: string,
+    private readonly filePath: string,
+    private readonly options: MigrateOptions,
+  ) {
+    this.j = jscodeshift.withParser(parserFor(filePath));
+    const root = options.root ?? process.cwd();
+    this.displayPath = options.displayPath ?? toPosix(path.relative(root, path.resolve(root, filePath)) || filePath);
+    this.cache = options.cache ?? 'request';
+  }
+
+  run(): MigrateResult {
+    const empty: MigrateResult = {
+      output: null,
+      edits: [],
+      items: [],
+      factoriesMigrated: 0,
+      callSitesRewired: 0,
+      contextFlavor: null,
+    };
+    try {
+      this.root = this.j(this.text);
+    } catch (err) {
+      const e = err as { message?: string; loc?: { line: number; column: number } };
+      const line = e.loc?.line ?? 1;
+      const col = (e.loc?.column ?? 0) + 1;
+      throw new TransformParseError(String(e.message ?? err).split('\n')[0], line, col);
+    }
+    this.program = this.root.get().node.program;
+    const calls = this.findCreateAlovaCalls();
+    const perRequest = calls.filter((p) => isPerRequest(p));
+    if (perRequest.length === 0) return empty;
+
+    this.style = detectStyle(this.text, this.program);
+    this.collectTemplateRanges();
+    try {
+      for (const call of perRequest) this.migrateCall(call);
+      this.planWrapEdits();
+      this.planImport();
+    } catch (err) {
+      if (err instanceof Blocked) {
+        // Keep non-blocking findings (security) that were found before: they are still true.
+        const keep = this.items.filter((i) => i.kind === 'security');
+        return { ...empty, items: [...keep, this.item(err.ruleId, err.node, err.detail)] };
+      }
+      throw err;
+    }
+    for (const h of this.hoisted) this.edits.push({ start: h.at, end: h.at, text: h.text, order: -10 });
+    const output = applyEdits(this.text, this.edits);
+    return {
+      output: output === this.text ? null : output,
+      edits: this.records,
+      items: this.items,
+      factoriesMigrated: this.factoriesMigrated,
+      callSitesRewired: this.wraps.length,
+      contextFlavor: this.flavor(),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Finding createAlova
+  // ---------------------------------------------------------------------------------------------
+
+  /** Every call of alova's createAlova, however it was imported (named, aliased, namespace, require). */
+  private findCreateAlovaCalls(): Path[] {
+    const j = this.j;
+    const direct = new Set<string>();
+    const namespaces = new Set<string>();
+    this.root.find(j.ImportDeclaration).forEach((p: Path) => {
+      const n = p.node;
+      if (n.source.value !== 'alova' || n.importKind === 'type') return;
+      for (const s of n.specifiers ?? []) {
+        if (s.type === 'ImportSpecifier' && s.importKind !== 'type' && importedName(s) === 'createAlova') direct.add(s.local.name);
+        if (s.type === 'ImportNamespaceSpecifier' || s.type === 'ImportDefaultSpecifier') namespaces.add(s.local.name);
+      }
+    });
+    this.root.find(j.VariableDeclarator).forEach((p: Path) => {
+      const init = unwrapExpression(p.node.init);
+      if (!isRequireOf(init, 'alova')) return;
+      const id = p.node.id;
+      if (id.type === 'Identifier') namespaces.add(id.name);
+      if (id.type === 'ObjectPattern') {
+        for (const prop of id.properties) {
+          if (staticKey(prop) === 'createAlova' && prop.value?.type === 'Identifier') direct.add(prop.value.name);
+        }
+      }
+    });
+    return this.root
+      .find(j.CallExpression)
+      .filter((p: Path) => {
+        const callee = unwrapExpression(p.node.callee);
+        if (callee.type === 'Identifier' && direct.has(callee.name)) return isModuleBinding(p, callee.name);
+        if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed && callee.property.name === 'createAlova') {
+          const obj = unwrapExpression(callee.object);
+          if (obj.type === 'Identifier' && namespaces.has(obj.name)) return isModuleBinding(p, obj.name);
+          if (isRequireOf(obj, 'alova')) return true;
+        }
+        return false;
+      })
+      .paths();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // One per-request createAlova call
+  // ---------------------------------------------------------------------------------------------
+
+  private migrateCall(callPath: Path): void {
+    const call = callPath.node;
+    const fnPath = enclosingFunction(callPath)!;
+    const args = call.arguments;
+    // Only an inline object literal can be checked option by option.
+    if (args.length !== 1 || unwrapExpression(args[0]).type !== 'ObjectExpression') throw new Blocked('unsupported-config', call);
+    const argPath = pathOfArgument(callPath);
+    const cfg: Node = unwrapExpression(args[0]);
+    const cfgPath = findPathOf(argPath, cfg);
+
+    const major = this.alovaMajor(cfg);
+    const instanceName = this.uniqueName(this.baseName(callPath, fnPath));
+    const storeKey = `${this.displayPath}#${instanceName}`;
+    const baseIndent = indentOfLineAt(this.text, call.start);
+    const cfgEdits: TextEdit[] = [];
+    const captured = new Map<string, Capture>();
+    const addCapture = (p: Path) => {
+      const c: Capture = captured.get(p.node.name) ?? { name: p.node.name, refs: [] };
+      c.refs.push(p);
+      captured.set(p.node.name, c);
+    };
+
+    // --- classify every option -----------------------------------------------------------
+    const props: Node[] = cfg.properties;
+    const lazy: { fn: Node; fnPath: Path; names: Set<string>; moved: string[] }[] = [];
+    const moved: { key: 'baseURL' | 'timeout'; prop: Node; expr: Node; names: Set<string> }[] = [];
+    const keys = new Map<string, Node>();
+    let lastSpreadIndex = -1;
+    props.forEach((prop, i) => {
+      const propPath = cfgPath.get('properties', i);
+      if (prop.type === 'SpreadElement') {
+        lastSpreadIndex = i;
+        if (this.capturedIn(propPath, cfg).length) throw new Blocked('unknown-spread', prop);
+        this.checkEager(propPath, cfg);
+        return;
+      }
+      const key = staticKey(prop);
+      if (key) keys.set(key, prop);
+      if (prop.computed) {
+        if (this.capturedIn(propPath.get('key'), cfg).length) throw new Blocked('request-dependent-option', prop);
+      }
+      const fnValue = prop.type === 'ObjectMethod' ? prop : isFunction(unwrapExpression(prop.value)) ? unwrapExpression(prop.value) : null;
+      if (fnValue) {
+        const fp = fnValue === prop ? propPath : findPathOf(propPath.get('value'), fnValue);
+        lazy.push(this.lazyFunction(fp, cfg, addCapture));
+        return;
+      }
+      if (key === 'responded' && unwrapExpression(prop.value).type === 'ObjectExpression') {
+        const obj = unwrapExpression(prop.value);
+        const objPath = findPathOf(propPath.get('value'), obj);
+        obj.properties.forEach((sub: Node, k: number) => {
+          const subPath = objPath.get('properties', k);
+          const subFn = sub.type === 'ObjectMethod' ? sub : isFunction(unwrapExpression(sub.value)) ? unwrapExpression(sub.value) : null;
+          if (subFn) {
+            lazy.push(this.lazyFunction(subFn === sub ? subPath : findPathOf(subPath.get('value'), subFn), cfg, addCapture));
+          } else {
+            this.checkEager(subPath, cfg);
+            if (this.capturedIn(subPath, cfg).length) throw new Blocked('request-dependent-option', sub);
+          }
+        });
+        return;
+      }
+      const valuePath = propPath.get('value');
+      this.checkEager(valuePath, cfg);
+      const caps = this.capturedIn(valuePath, cfg);
+      if (caps.length === 0) return;
+      if (key === 'baseURL' || key === 'timeout') {
+        caps.forEach(addCapture);
+        moved.push({ key, prop, expr: prop.value, names: new Set(caps.map((c) => c.node.name)) });
+        return;
+      }
+      // Only baseURL and timeout have a faithful request-time form (the Method API); anything
+      // else request-dependent (an adapter built from the request, cacheFor from a header...) is
+      // reported instead of guessed.
+      throw new Blocked('request-dependent-option', prop, key ?? undefined);
+    });
+
+    for (const c of captured.values()) this.checkCapture(c, call, fnPath);
+
+    // --- security: a fixed id shares in-flight requests between users today -----------------
+    const idProp = keys.get('id');
+    if (idProp && idProp.type !== 'ObjectMethod' && !this.capturedIn(cfgPath.get('properties', props.indexOf(idProp), 'value'), cfg).length) {
+      this.items.push(this.item('fixed-id-shares-requests', idProp));
+    }
+    for (const k of ['l1Cache', 'l2Cache', 'storageAdapter']) {
+      const p = keys.get(k);
+      if (p) this.items.push(this.item('user-cache-adapter', p, k));
+    }
+    if (this.cache === 'shared') this.items.push(this.item('shared-cache', call));
+
+    // --- prologues in hooks, moved options --------------------------------------------------
+    const propIndent = props.length ? stripPrefix(indentOfLineAt(this.text, props[0].start), baseIndent) : this.style.indent;
+    const before = keys.get('beforeRequest');
+    if (moved.length) {
+      const target = before ? lazy.find((l) => l.fn === (before.type === 'ObjectMethod' ? before : unwrapExpression(before.value))) : undefined;
+      if (before && !target) throw new Blocked('unsupported-hook-shape', before);
+      if (target) {
+        const param = target.fn.params[0];
+        if (!param || param.type !== 'Identifier') throw new Blocked('unsupported-hook-shape', before);
+        for (const mv of moved) {
+          for (const n of mv.names) target.names.add(n);
+          target.moved.push(this.movedStatement(mv.key, param.name, mv.expr));
+        }
+      }
+    }
+    for (const l of lazy) {
+      if (l.names.size === 0 && l.moved.length === 0) continue;
+      cfgEdits.push(...this.prologueEdits(l.fn, [...l.names], l.moved, storeKey, baseIndent));
+      if (l.names.size) this.record('read-request-context', l.fn);
+    }
+    for (const mv of moved) {
+      cfgEdits.push(this.removePropertyEdit(mv.prop, cfg));
+      this.record('move-option-to-hook', mv.prop, mv.key);
+    }
+
+    // --- isolation options (never optional) --------------------------------------------------
+    const append: string[] = [];
+    if (moved.length && !before) {
+      const names = [...new Set(moved.flatMap((mv) => [...mv.names]))];
+      const inner = propIndent + this.style.indent;
+      const body = [
+        `${inner}const { ${names.join(', ')} } = ${CONTEXT_EXPORTS.use}(${this.q(storeKey)})${this.semi()}`,
+        ...moved.map((mv) => inner + this.movedStatement(mv.key, 'method', mv.expr)),
+      ];
+      this.needed.add(CONTEXT_EXPORTS.use);
+      append.push(`beforeRequest(method) {${this.style.eol}${body.join(this.style.eol)}${this.style.eol}${propIndent}}`);
+    }
+    const setOption = (key: string, value: string) => {
+      const existing = keys.get(key);
+      const idx = existing ? props.indexOf(existing) : -1;
+      if (existing && existing.type !== 'ObjectMethod' && idx > lastSpreadIndex) {
+        if (this.text.slice(existing.value.start, existing.value.end) !== value) {
+          cfgEdits.push({ start: existing.value.start, end: existing.value.end, text: value });
+        }
+        return;
+      }
+      // A key before a spread could be overridden by the spread: move it after the last spread.
+      if (existing) cfgEdits.push(this.removePropertyEdit(existing, cfg));
+      append.push(`${key}: ${value}`);
+    };
+    if (major === 3) {
+      if (!idProp) setOption('id', this.q(storeKey));
+      setOption('shareRequest', 'false');
+      if (!keys.has('snapshots') && !MATCHER_APIS.test(this.text)) setOption('snapshots', '0');
+      if (this.cache === 'request' && !keys.has('l1Cache')) {
+        setOption('l1Cache', `${CONTEXT_EXPORTS.cache}(${this.q(storeKey)})`);
+        this.needed.add(CONTEXT_EXPORTS.cache);
+      }
+      if (this.cache === 'off') setOption('cacheFor', 'null');
+    } else {
+      setOption('shareRequest', 'false');
+      if (this.cache !== 'shared') setOption('localCache', 'null');
+    }
+    if (append.length) cfgEdits.push(this.appendPropertiesEdit(cfg, append, propIndent));
+    this.record('isolate-instance', call);
+
+    // --- build the hoisted declaration --------------------------------------------------------
+    const dedent = this.dedentEdits(cfg.start, cfg.end, baseIndent);
+    const cfgText = applyEdits(
+      this.text.slice(0, cfg.end),
+      [...cfgEdits, ...dedent],
+    ).slice(this.lengthBefore(cfg.start, [...cfgEdits, ...dedent]));
+    const calleeText = this.text.slice(call.start, cfg.start);
+    const afterText = this.text.slice(cfg.end, call.end);
+    const decl = `const ${instanceName} = ${calleeText}${cfgText}${afterText}${this.semi()}${this.style.eol}${this.style.eol}`;
+    this.hoisted.push({ at: this.hoistPoint(fnPath, cfg), text: decl });
+    this.record('hoist-instance', call);
+    this.factoriesMigrated++;
+
+    // --- replace the call and wire the request context -------------------------------------
+    if (captured.size === 0) {
+      // Nothing request-dependent: the per-request instance was pure waste. Hoisting alone is
+      // faithful; no context needed (a request-scoped cache then simply caches nothing).
+      this.edits.push({ start: call.start, end: call.end, text: instanceName });
+      return;
+    }
+    const values = [...captured.keys()].join(', ');
+    this.edits.push({
+      start: call.start,
+      end: call.end,
+      text: `${CONTEXT_EXPORTS.provide}(${instanceName}, ${this.q(storeKey)}, { ${values} })`,
+    });
+    this.needed.add(CONTEXT_EXPORTS.provide);
+    this.record('provide-request-context', call);
+    this.wireUsage(callPath, fnPath, storeKey, new Set());
+  }
+
+  /** A function-valued option: which request bindings it reads (they get a prologue). */
+  private lazyFunction(fp: Path, cfg: Node, addCapture: (p: Path) => void) {
+    const fn = fp.node;
+    const names = new Set<string>();
+    for (const p of this.capturedIn(fp, cfg)) {
+      names.add(p.node.name);
+      addCapture(p);
+    }
+    // `this`/`arguments` of an arrow hook belong to the factory function, which is gone.
+    if (fn.type === 'ArrowFunctionExpression' && this.lexicalThisIn(fp)) throw new Blocked('uses-this', fn);
+    return { fn, fnPath: fp, names, moved: [] as string[] };
+  }
+
+  /** Eagerly evaluated option parts may not await/yield, nor read `this`/`arguments`, nor hide request reads in functions. */
+  private checkEager(p: Path, cfg: Node): void {
+    const node = p.node;
+    let blocked: Blocked | null = null;
+    const visit = (q: Path, inFn: boolean) => {
+      if (blocked) return;
+      const n = q.node;
+      if (!n || typeof n.type !== 'string') return;
+      if (!inFn && (n.type === 'AwaitExpression' || n.type === 'YieldExpression')) blocked = new Blocked('request-dependent-await', n);
+      if (!inFn && (n.type === 'ThisExpression' || n.type === 'Super')) blocked = new Blocked('uses-this', n);
+      if (isFunction(n)) {
+        if (this.capturedIn(q, cfg).length) blocked = new Blocked('request-dependent-option', n);
+        return;
+      }
+      forEachChild(q, (c) => visit(c, inFn));
+    };
+    visit(p, false);
+    if (blocked) throw blocked;
+    if (this.referencesArguments(p, node)) throw new Blocked('uses-this', node);
+  }
+
+  private lexicalThisIn(fp: Path): boolean {
+    let found = false;
+    const visit = (q: Path) => {
+      const n = q.node;
+      if (found || !n || typeof n.type !== 'string') return;
+      if (n.type === 'ThisExpression' || n.type === 'Super') found = true;
+      if (n.type === 'Identifier' && n.name === 'arguments' && !q.scope?.lookup('arguments')) found = true;
+      if (isFunction(n) && n.type !== 'ArrowFunctionExpression' && q !== fp) return;
+      forEachChild(q, visit);
+    };
+    visit(fp);
+    return found;
+  }
+
+  private referencesArguments(p: Path, _node: Node): boolean {
+    return collectPaths(p, (n) => n.type === 'Identifier' && n.name === 'arguments').some((q) => !q.scope?.lookup('arguments') && !insideNonArrowFunction(q, p.node));
+  }
+
+  /** Identifier references under `p` that resolve to a binding of an enclosing function (request data). */
+  private capturedIn(p: Path, cfg: Node): Path[] {
+    return collectPaths(p, (n) => n.type === 'Identifier').filter((q) => {
+      if (!isBindingReference(q.node, q.parent?.node, q.name as string)) return false;
+      const scope = q.scope?.lookup(q.node.name);
+      if (!scope || scope.isGlobal) return false;
+      return !isInside(scope.node, cfg);
+    });
+  }
+
+  /** A captured binding must hold its final value when the factory is called. */
+  private checkCapture(c: Capture, call: Node, _fnPath: Path): void {
+    const ref = c.refs[0];
+    const scope = ref.scope.lookup(c.name);
+    const bindings: Path[] = scope.getBindings()[c.name] ?? [];
+    const decl = bindings[0];
+    if (!decl) throw new Blocked('mutated-binding', ref.node, c.name);
+    const declarator = ancestor(decl, (n) => n.type === 'VariableDeclarator');
+    if (declarator) {
+      if (isInside(call, declarator.node) || declarator.node.start > call.start) throw new Blocked('mutated-binding', ref.node, c.name);
+    } else {
+      const cls = ancestor(decl, (n) => n.type === 'ClassDeclaration');
+      if (cls && cls.node.start > call.start) throw new Blocked('mutated-binding', ref.node, c.name);
+    }
+    // Any write to the binding anywhere in its scope: the old closure saw the new value.
+    const writes = collectPaths(scope.path, (n) => n.type === 'AssignmentExpression' || n.type === 'UpdateExpression' || n.type === 'ForInStatement' || n.type === 'ForOfStatement');
+    for (const w of writes) {
+      const target = w.node.type === 'UpdateExpression' ? w.node.argument : w.node.left;
+      if (!target) continue;
+      const names = patternNames(target);
+      if (!names.includes(c.name)) continue;
+      if (w.node.type.startsWith('For') && target.type === 'VariableDeclaration') continue;
+      const s = w.scope?.lookup(c.name);
+      if (s === scope) throw new Blocked('mutated-binding', w.node, c.name);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Wiring: every request must be sent inside its own context
+  // ---------------------------------------------------------------------------------------------
+
+  /** Decides from how the (per-request) instance produced at `exprPath` is used. */
+  private wireUsage(exprPath: Path, fnPath: Path, storeKey: string, seen: Set<Node>): void {
+    const up = skipWrappersUp(exprPath);
+    const parent = up.parentPath?.node;
+    const fn = fnPath.node;
+    const isReturned =
+      (parent?.type === 'ReturnStatement' && enclosingFunction(up) === fnPath) ||
+      (parent === fn && fn.type === 'ArrowFunctionExpression' && fn.body === up.node);
+    if (isReturned) {
+      this.wireFactoryCallers(fnPath, storeKey, seen);
+      return;
+    }
+    if (parent?.type === 'VariableDeclarator' && up.name === 'init' && parent.id.type === 'Identifier') {
+      this.checkLocalInstance(up.parentPath, fnPath);
+      this.wrapFrom(exprPath, fnPath, storeKey, parent.id.name);
+      return;
+    }
+    if ((parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && up.name === 'object') {
+      this.wrapFrom(exprPath, fnPath, storeKey, null);
+      return;
+    }
+    throw new Blocked('instance-escapes', exprPath.node);
+  }
+
+  /** `const api = <instance>`: every use must stay inside the function (member access or an argument). */
+  private checkLocalInstance(declaratorPath: Path, fnPath: Path): void {
+    const id = declaratorPath.node.id;
+    const declaration = declaratorPath.parentPath.node;
+    const scope = declaratorPath.scope;
+    const refs = collectPaths(fnPath, (n) => n.type === 'Identifier' && n.name === id.name).filter(
+      (q) => q.node !== id && isBindingReference(q.node, q.parent?.node, q.name as string) && q.scope?.lookup(id.name) === scope,
+    );
+    for (const r of refs) {
+      const up = skipWrappersUp(r);
+      const pn = up.parentPath?.node;
+      const okMember = (pn?.type === 'MemberExpression' || pn?.type === 'OptionalMemberExpression') && up.name === 'object';
+      const okArgument = (pn?.type === 'CallExpression' || pn?.type === 'NewExpression') && up.name === 'arguments';
+      if (!okMember && !okArgument) throw new Blocked('instance-escapes', r.node, id.name);
+    }
+    if (declaration.kind !== 'const' && refs.some((r) => r.parent?.node.type === 'AssignmentExpression' && r.name === 'left')) {
+      throw new Blocked('instance-escapes', declaratorPath.node, id.name);
+    }
+  }
+
+  /** The function returns the instance: it is a factory; wire each of its callers in this file. */
+  private wireFactoryCallers(fnPath: Path, storeKey: string, seen: Set<Node>): void {
+    const fn = fnPath.node;
+    if (seen.has(fn)) throw new Blocked('factory-escapes', fn);
+    seen.add(fn);
+    const binding = factoryBinding(fnPath);
+    if (!binding) throw new Blocked('instance-escapes', fn);
+    const { name: fname, declScope, exported } = binding;
+    if (exported || this.exportedByName(fname)) {
+      const idx = this.options.index;
+      if (!idx) throw new Blocked('cross-file-factory', fn, fname);
+    }
+    const refs = this.root
+      .find(this.j.Identifier, { name: fname })
+      .filter((q: Path) => isBindingReference(q.node, q.parent?.node, q.name as string) && q.scope?.lookup(fname) === declScope)
+      .paths()
+      .filter((q: Path) => q.node !== fn.id && q.node !== fnPath.parentPath?.node?.id);
+    for (const r of refs) {
+      const up = skipWrappersUp(r);
+      if (!(up.parentPath?.node.type === 'CallExpression' && up.name === 'callee')) throw new Blocked('factory-escapes', r.node, fname);
+      const callPath = up.parentPath;
+      const caller = enclosingFunction(callPath);
+      if (!caller || isModuleLevelIife(caller)) throw new Blocked('factory-called-at-module-level', callPath.node, fname);
+      this.wireUsage(callPath, caller, storeKey, seen);
+    }
+  }
+
+  private exportedByName(name: string): boolean {
+    for (const st of this.program.body) {
+      if (st.type === 'ExportNamedDeclaration' && !st.source && st.specifiers?.some((s: Node) => s.local?.name === name)) return true;
+      if (st.type === 'ExportDefaultDeclaration' && st.declaration?.type === 'Identifier' && st.declaration.name === name) return true;
+    }
+    // CommonJS: module.exports = f / module.exports.x = f / exports.x = f
+    return this.root
+      .find(this.j.AssignmentExpression)
+      .filter((p: Path) => isCommonJsExportTarget(p.node.left) && containsIdentifier(p.node.right, name))
+      .size() > 0;
+  }
+
+  /** Plans `runInAlovaContext` around the statement holding `exprPath` and everything after it. */
+  private wrapFrom(exprPath: Path, fnPath: Path, storeKey: string, instanceVar: string | null): void {
+    const fn = fnPath.node;
+    if (fn.generator) throw new Blocked('generator-function', exprPath.node);
+    if (this.wraps.some((w) => w.fn === fn && w.storeKey === storeKey)) throw new Blocked('multiple-factory-calls', exprPath.node);
+    // Walk up to the statement that sits directly in a block of this function.
+    let p: Path = exprPath;
+    while (p.parentPath && p.parentPath.node !== fn) {
+      const parentNode = p.parentPath.node;
+      if (LOOP_TYPES.has(parentNode.type)) throw new Blocked('call-in-loop', exprPath.node);
+      if (isStatementList(parentNode, p)) break;
+      p = p.parentPath;
+    }
+    const isAsync = !!fn.async;
+    if (p.parentPath?.node === fn) {
+      // Arrow function with an expression body: `(req) => createApi(req).Get('/x')`.
+      if (!isAsync) throw new Blocked('method-escapes-context', exprPath.node);
+      this.wraps.push({ fn, first: p.node, last: p.node, mode: 'expr', isAsync, storeKey, returns: [] });
+      return;
+    }
+    const stmtPath = p.parentPath!;
+    const container = stmtPath.node;
+    const list: Node[] = container.type === 'SwitchCase' ? container.consequent : container.body;
+    if (!Array.isArray(list)) throw new Blocked('unsupported-statement-position', exprPath.node);
+    for (let a = stmtPath; a && a.node !== fn; a = a.parentPath) {
+      if (LOOP_TYPES.has(a.node.type)) throw new Blocked('call-in-loop', exprPath.node);
+    }
+    const first = p.node;
+    if (!startsLine(this.text, first.start)) throw new Blocked('unsupported-statement-position', first);
+    const rest = list.slice(list.indexOf(first));
+    const last = rest[rest.length - 1];
+    const isBody = container === fn.body;
+    const flow = controlFlow(rest);
+    if (flow.crossing || flow.yields) throw new Blocked('control-flow-crosses-wrapper', flow.crossing ?? first);
+    this.checkHoistedDeclarations(fnPath, rest, first, last);
+    let mode: WrapPlan['mode'] = 'stmt';
+    if (flow.returns.length) {
+      const endsWithExit = last.type === 'ReturnStatement' || last.type === 'ThrowStatement';
+      if (!isBody && !endsWithExit) throw new Blocked('control-flow-crosses-wrapper', flow.returns[0]);
+      mode = 'return';
+    }
+    if (!isAsync) {
+      // A synchronous function cannot await: returning anything built from the instance would
+      // hand an unsent Method to a caller outside the context.
+      for (const r of flow.returns) {
+        if (r.argument && (isInside(exprPath.node, r.argument) || (instanceVar && containsIdentifier(r.argument, instanceVar)))) {
+          throw new Blocked('method-escapes-context', r);
+        }
+      }
+    }
+    this.wraps.push({ fn, first, last, mode, isAsync, storeKey, returns: isAsync ? flow.returns : [] });
+  }
+
+  /** Names declared in the wrapped statements must not be used before them (they move into a callback). */
+  private checkHoistedDeclarations(fnPath: Path, rest: Node[], first: Node, last: Node): void {
+    const declared = new Set<string>();
+    for (const st of rest) {
+      if (st.type === 'FunctionDeclaration' || st.type === 'ClassDeclaration') st.id && declared.add(st.id.name);
+      if (st.type === 'VariableDeclaration') for (const d of st.declarations) patternNames(d.id).forEach((n) => declared.add(n));
+    }
+    walkNoFunctions(rest, (n) => {
+      if (n.type === 'VariableDeclaration' && n.kind === 'var') for (const d of n.declarations) patternNames(d.id).forEach((x) => declared.add(x));
+    });
+    if (!declared.size) return;
+    const outside = collectPaths(fnPath, (n) => n.type === 'Identifier' && declared.has(n.name)).filter(
+      (q) => (q.node.start < first.start || q.node.end > last.end) && isBindingReference(q.node, q.parent?.node, q.name as string),
+    );
+    for (const q of outside) {
+      const s = q.scope?.lookup(q.node.name);
+      if (s && !s.isGlobal && isInside(first, s.node) && !isInside(s.node, first)) {
+        throw new Blocked('control-flow-crosses-wrapper', q.node, q.node.name);
+      }
+    }
+  }
+
+  private planWrapEdits(): void {
+    const { eol, indent: unit } = this.style;
+    const run = CONTEXT_EXPORTS.run;
+    if (this.wraps.length) this.needed.add(run);
+    for (const w of this.wraps) {
+      const depth = this.wraps.filter((o) => o !== w && o.mode !== 'expr' && o.first.start < w.first.start && w.first.start <= o.last.end).length;
+      if (w.mode === 'expr') {
+        const body = w.first;
+        const { start, end } = exprRange(this.text, body);
+        this.edits.push({ start, end, text: `${run}(async () => await ${parenthesize(this.text.slice(start, end), body)})`, order: 5 });
+        this.recordAt('wire-call-site', body);
+        continue;
+      }
+      const ind = indentOfLineAt(this.text, w.first.start);
+      const head = `${w.mode === 'return' ? 'return ' : ''}${w.isAsync ? 'await ' : ''}${run}(${w.isAsync ? 'async ' : ''}() => {`;
+      this.edits.push({ start: w.first.start, end: w.first.start, text: `${head}${eol}${ind}${unit.repeat(depth + 1)}`, order: depth });
+      this.edits.push({ start: w.last.end, end: w.last.end, text: `${eol}${ind}${unit.repeat(depth)}})${this.semi()}`, order: 100 - depth });
+      for (const ls of lineStartsIn(this.text, w.first.start, w.last.end)) {
+        if (this.inTemplate(ls)) continue;
+        if (this.text[ls] === '\n' || this.text[ls] === '\r') continue; // keep blank lines blank
+        this.edits.push({ start: ls, end: ls, text: unit, droppable: true, order: -1 });
+      }
+      // A Method is a lazy thenable: one returned unsent must still be sent inside the context.
+      for (const r of w.returns) {
+        const arg = r.argument;
+        if (!arg || arg.type === 'AwaitExpression' || isStaticValue(arg)) continue;
+        const { start, end } = exprRange(this.text, arg);
+        if (needsParens(arg)) {
+          this.edits.push({ start, end: start, text: 'await (', order: 50 });
+          this.edits.push({ start: end, end, text: ')', order: 50 });
+        } else {
+          this.edits.push({ start, end: start, text: 'await ', order: 50 });
+        }
+      }
+      this.recordAt('wire-call-site', w.first);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Text generation helpers
+  // ---------------------------------------------------------------------------------------------
+
+  private prologueEdits(fn: Node, names: string[], movedStatements: string[], storeKey: string, baseIndent: string): TextEdit[] {
+    const { eol, indent: unit } = this.style;
+    const lines: string[] = [];
+    if (names.length) {
+      lines.push(`const { ${names.join(', ')} } = ${CONTEXT_EXPORTS.use}(${this.q(storeKey)})${this.semi()}`);
+      this.needed.add(CONTEXT_EXPORTS.use);
+    }
+    lines.push(...movedStatements);
+    const fnIndent = stripPrefix(indentOfLineAt(this.text, fn.start), baseIndent);
+    const body = fn.body;
+    if (body.type !== 'BlockStatement') {
+      // Expression-bodied arrow: becomes a block that returns the same expression.
+      const { start, end } = exprRange(this.text, body);
+      const inner = fnIndent + unit;
+      const text = `{${eol}${lines.map((l) => inner + l).join(eol)}${eol}${inner}return ${this.text.slice(start, end)}${this.semi()}${eol}${fnIndent}}`;
+      return [{ start, end, text }];
+    }
+    const open = body.start + 1;
+    const firstStmt = body.body[0] ?? null;
+    const multiLine = firstStmt ? /\n/.test(this.text.slice(open, firstStmt.start)) : /\n/.test(this.text.slice(open, body.end - 1));
+    const at = body.directives?.length ? body.directives[body.directives.length - 1].end : open;
+    if (multiLine) {
+      const inner = firstStmt ? stripPrefix(indentOfLineAt(this.text, firstStmt.start), baseIndent) : fnIndent + unit;
+      return [{ start: at, end: at, text: lines.map((l) => eol + inner + l).join(''), order: 1 }];
+    }
+    return [{ start: at, end: at, text: ' ' + lines.join(' '), order: 1 }];
+  }
+
+  private movedStatement(key: 'baseURL' | 'timeout', method: string, expr: Node): string {
+    const { start, end } = exprRange(this.text, expr);
+    const value = this.text.slice(start, end);
+    // The Method API: alova reads method.baseURL and method.config.timeout after beforeRequest
+    // (shared/alova-facts.md). A per-method timeout still wins, as it did over the instance option.
+    if (key === 'baseURL') return `${method}.baseURL = ${value}${this.semi()}`;
+    return `if (${method}.config.timeout === undefined) ${method}.config.timeout = ${value}${this.semi()}`;
+  }
+
+  /** Deletes one property with its comma, and its whole line(s) when it stands alone on them. */
+  private removePropertyEdit(prop: Node, _cfg: Node): TextEdit {
+    const t = this.text;
+    let end = prop.end;
+    let k = end;
+    while (k < t.length && (t[k] === ' ' || t[k] === '\t')) k++;
+    if (t[k] === ',') end = k + 1;
+    let start = prop.start;
+    if (startsLine(t, start)) {
+      while (start > 0 && t[start - 1] !== '\n') start--;
+      let e = end;
+      while (e < t.length && (t[e] === ' ' || t[e] === '\t')) e++;
+      if (t[e] === '\r') e++;
+      if (t[e] === '\n') end = e + 1;
+    } else {
+      while (end < t.length && t[end] === ' ') end++;
+    }
+    return { start, end, text: '' };
+  }
+
+  /** Appends new properties before the object's closing brace, in the object's own layout. */
+  private appendPropertiesEdit(obj: Node, entries: string[], propIndent: string): TextEdit {
+    const t = this.text;
+    const props = obj.properties;
+    const closing = obj.end - 1;
+    if (!props.length) return { start: obj.start + 1, end: closing, text: ` ${entries.join(', ')} ` };
+    const last = props[props.length - 1];
+    const between = t.slice(last.end, closing);
+    const trailingComma = /^\s*,/.test(between);
+    const multiLine = /\n/.test(t.slice(obj.start, obj.end));
+    const at = trailingComma ? last.end + between.indexOf(',') + 1 : last.end;
+    if (!multiLine) return { start: at, end: at, text: `${trailingComma ? '' : ','} ${entries.join(', ')}${trailingComma ? ',' : ''}` };
+    const { eol } = this.style;
+    // Inserted text is not touched by the dedent pass, so it uses the hoisted (top-level) indent.
+    const lines = entries.map((e, i) => `${eol}${propIndent}${e}${i < entries.length - 1 || trailingComma ? ',' : ''}`);
+    return { start: at, end: at, text: `${trailingComma ? '' : ','}${lines.join('')}`, order: 2 };
+  }
+
+  private dedentEdits(start: number, end: number, baseIndent: string): TextEdit[] {
+    if (!baseIndent) return [];
+    const out: TextEdit[] = [];
+    for (const ls of lineStartsIn(this.text, start, end)) {
+      if (this.inTemplate(ls)) continue;
+      if (this.text.startsWith(baseIndent, ls)) out.push({ start: ls, end: ls + baseIndent.length, text: '', droppable: true });
+    }
+    return out;
+  }
+
+  /** Length of the output text that precedes original offset `at` after applying `edits`. */
+  private lengthBefore(at: number, edits: TextEdit[]): number {
+    return applyEdits(this.text.slice(0, at), edits.filter((e) => e.end <= at && e.start < at)).length;
+  }
+
+  /** Where the hoisted instance goes: above the top-level statement holding the factory, after its eager dependencies. */
+  private hoistPoint(fnPath: Path, cfg: Node): number {
+    let top: Path = fnPath;
+    while (top.parentPath && top.parentPath.node.type !== 'Program') top = top.parentPath;
+    const topNode = top.node;
+    const leading = [...(topNode.leadingComments ?? []), ...(topNode.comments ?? []).filter((c: Node) => c.leading)];
+    let at = Math.min(topNode.start, ...leading.map((c: Node) => c.start));
+    // Module-level consts the options read eagerly must be initialised before the instance.
+    const eagerNames = new Set<string>();
+    walkEager(cfg, (n) => n.type === 'Identifier' && eagerNames.add(n.name));
+    for (const st of this.program.body) {
+      if (st.start < at) continue;
+      const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
+      if (!decl) continue;
+      const names =
+        decl.type === 'VariableDeclaration'
+          ? decl.declarations.flatMap((d: Node) => patternNames(d.id))
+          : decl.type === 'ClassDeclaration' && decl.id
+            ? [decl.id.name]
+            : [];
+      if (names.some((n: string) => eagerNames.has(n))) at = nextLineStart(this.text, st.end);
+    }
+    while (at > 0 && this.text[at - 1] !== '\n') at--;
+    return at;
+  }
+
+  private planImport(): void {
+    if (!this.needed.size) return;
+    const names = Object.values(CONTEXT_EXPORTS).filter((n) => this.needed.has(n));
+    for (const n of names) {
+      if (new RegExp(`\\b${n}\\b`).test(this.text)) throw new Blocked('name-conflict', this.program, n);
+    }
+    const spec = this.contextSpecifier();
+    const { eol } = this.style;
+    const semi = this.semi();
+    const body: Node[] = this.program.body;
+    const imports = body.filter((s) => s.type === 'ImportDeclaration');
+    const flavor = this.flavor();
+    let text: string;
+    let at: number;
+    if (flavor === 'cjs') {
+      const requires = body.filter((s) => s.type === 'VariableDeclaration' && s.declarations.some((d: Node) => isRequireCall(unwrapExpression(d.init))));
+      text = `const { ${names.join(', ')} } = require(${this.q(spec)})${semi}`;
+      const lastReq = requires[requires.length - 1];
+      at = lastReq ? lastReq.end : this.programStart();
+      text = lastReq ? eol + text : text + eol;
+    } else {
+      text = `import { ${names.join(', ')} } from ${this.q(spec)}${semi}`;
+      const lastImport = imports[imports.length - 1];
+      at = lastImport ? lastImport.end : this.programStart();
+      text = lastImport ? eol + text : text + eol;
+    }
+    this.edits.push({ start: at, end: at, text, order: -20 });
+    this.records.push(this.editRecord('add-context-import', at, at, spec));
+  }
+
+  private programStart(): number {
+    const dirs = this.program.directives ?? [];
+    if (dirs.length) return nextLineStart(this.text, dirs[dirs.length - 1].end);
+    if (this.text.startsWith('#!')) return nextLineStart(this.text, 0);
+    return 0;
+  }
+
+  private flavor(): ContextFlavor | null {
+    if (!this.needed.size) return null;
+    const ext = path.extname(this.filePath).toLowerCase();
+    if (['.ts', '.tsx', '.mts', '.cts'].includes(ext)) return 'ts';
+    if (ext === '.cjs') return 'cjs';
+    if (ext === '.mjs') return 'mjs';
+    const esm = this.program.body.some((s: Node) => s.type === 'ImportDeclaration' || s.type.startsWith('Export'));
+    return esm ? 'mjs' : 'cjs';
+  }
+
+  private contextSpecifier(): string {
+    const flavor = this.flavor()!;
+    const abs = path.resolve(this.options.root ?? process.cwd(), this.filePath);
+    const target = this.options.contextModule ?? path.join(path.dirname(abs), DEFAULT_CONTEXT_BASENAME);
+    let rel = toPosix(path.relative(path.dirname(abs), target));
+    if (!rel.startsWith('.')) rel = './' + rel;
+    if (flavor !== 'ts') return rel + contextModuleExtension(flavor);
+    // TypeScript: follow the file's own convention for relative imports (NodeNext wants `.js`).
+    const usesJsSuffix = this.program.body.some(
+      (s: Node) => s.type === 'ImportDeclaration' && /^\.\.?\//.test(s.source.value) && /\.(m?js)$/.test(s.source.value),
+    );
+    return usesJsSuffix ? rel + '.js' : rel;
+  }
+
+  private alovaMajor(cfg: Node): 2 | 3 {
+    const keys = new Set(cfg.properties.map((p: Node) => staticKey(p)));
+    if (keys.has('localCache') || keys.has('storageAdapter') || /from\s+['"]alova\/GlobalFetch['"]|require\(\s*['"]alova\/GlobalFetch/.test(this.text)) return 2;
+    if (keys.has('cacheFor') || keys.has('l1Cache') || keys.has('l2Cache') || /['"]alova\/(fetch|client|server)['"]/.test(this.text)) return 3;
+    return this.options.alovaMajor ?? 3;
+  }
+
+  private baseName(callPath: Path, fnPath: Path): string {
+    const b = factoryBinding(fnPath);
+    const parent = skipWrappersUp(callPath).parentPath?.node;
+    let base = 'alova';
+    if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') base = parent.id.name;
+    else if (b) base = b.name.replace(/^(create|make|build|get|new|init)(?=[A-Z_])/, '');
+    base = base.charAt(0).toLowerCase() + base.slice(1);
+    if (!/alova/i.test(base)) base += 'Alova';
+    return base;
+  }
+
+  private uniqueName(base: string): string {
+    let n = base;
+    for (let i = 2; new RegExp(`\\b${n}\\b`).test(this.text) || this.usedNames.has(n); i++) n = `${base}${i}`;
+    this.usedNames.add(n);
+    return n;
+  }
+
+  private collectTemplateRanges(): void {
+    this.root.find(this.j.TemplateLiteral).forEach((p: Path) => this.templateRanges.push([p.node.start, p.node.end]));
+  }
+
+  private inTemplate(offset: number): boolean {
+    return this.templateRanges.some(([s, e]) => offset > s && offset < e);
+  }
+
+  private q(s: string): string {
+    return quoteString(s, this.style);
+  }
+
+  private semi(): string {
+    return this.style.semi ? ';' : '';
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Records
+  // ---------------------------------------------------------------------------------------------
+
+  private record(ruleId: RuleId, node: Node, detail?: string): void {
+    this.records.push(this.editRecord(ruleId, node.start, node.end, detail));
+  }
+
+  private recordAt(ruleId: RuleId, node: Node): void {
+    this.record(ruleId, node);
+  }
+
+  private editRecord(ruleId: RuleId, start: number, end: number, detail?: string): EditRecord {
+    const s = positionAt(this.text, start);
+    const e = positionAt(this.text, end);
+    const meta = rules[ruleId];
+    return {
+      ruleId,
+      file: this.displayPath,
+      line: s.line,
+      col: s.col,
+      endLine: e.line,
+      endCol: e.col,
+      message: detail ? `${meta.description} (${detail})` : meta.description,
+      docs: docsAnchor(ruleId),
+    };
+  }
+
+  item(ruleId: RuleId, node: Node, detail?: string): ReviewItem {
+    const meta = rules[ruleId] as (typeof rules)[RuleId] & { hint?: string };
+    const pos = positionAt(this.text, node?.start ?? 0);
+    return {
+      ruleId,
+      kind: meta.kind === 'edit' || meta.kind === 'file' ? 'manual-review' : meta.kind,
+      severity: meta.severity,
+      file: this.displayPath,
+      line: pos.line,
+      col: pos.col,
+      message: detail ? `${meta.description} (${detail})` : meta.description,
+      excerpt: lineExcerpt(this.text, pos.line),
+      hint: meta.hint ?? '',
+      docs: docsAnchor(ruleId),
+    };
+  }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Pure helpers
+// -------------------------------------------------------------------------------------------------
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+function importedName(spec: Node): string {
+  return spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value;
+}
+
+function isRequireCall(n: Node): boolean {
+  return !!n && n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require';
+}
+
+function isRequireOf(n: Node, mod: string): boolean {
+  return isRequireCall(n) && n.arguments.length === 1 && (n.arguments[0].type === 'StringLiteral' || n.arguments[0].type === 'Literal') && n.arguments[0].value === mod;
+}
+
+/** The name resolves to a module-level binding (an import or top-level require), not a local. */
+function isModuleBinding(p: Path, name: string): boolean {
+  const s = p.scope?.lookup(name);
+  return !!s && s.isGlobal;
+}
+
+/** Evaluated inside a function that is not a module-level IIFE: i.e. per call, not once. */
+function isPerRequest(callPath: Path): boolean {
+  const fn = enclosingFunction(callPath);
+  if (!fn) return false;
+  return !isModuleLevelIife(fn);
+}
+
+function isModuleLevelIife(fnPath: Path): boolean {
+  const up = skipWrappersUp(fnPath);
+  const parent = up.parentPath?.node;
+  if (parent?.type !== 'CallExpression' || up.name !== 'callee') return false;
+  return enclosingFunction(up.parentPath) === null;
+}
+
+function pathOfArgument(callPath: Path): Path {
+  return callPath.get('arguments', 0);
+}
+
+/** Descends through wrapper nodes from `p` to the path of `target`. */
+function findPathOf(p: Path, target: Node): Path {
+  let q = p;
+  while (q.node !== target && q.node && 'expression' in q.node) q = q.get('expression');
+  return q;
+}
+
+function forEachChild(p: Path, fn: (c: Path) => void): void {
+  const node = p.node;
+  for (const k of Object.keys(node)) {
+    if (k === 'loc' || k === 'comments' || k === 'tokens' || k === 'extra' || k === 'typeAnnotation' || k === 'typeParameters' || k === 'returnType' || k === 'typeArguments') continue;
+    const v = node[k];
+    if (Array.isArray(v)) v.forEach((c, i) => c && typeof c.type === 'string' && fn(p.get(k, i)));
+    else if (v && typeof v === 'object' && typeof v.type === 'string') fn(p.get(k));
+  }
+}
+
+function insideNonArrowFunction(q: Path, stop: Node): boolean {
+  for (let p = q.parentPath; p && p.node !== stop; p = p.parentPath) {
+    if (isFunction(p.node) && p.node.type !== 'ArrowFunctionExpression') return true;
+  }
+  return false;
+}
+
+function ancestor(p: Path, test: (n: Node) => boolean): Path | null {
+  for (let q: Path | null = p; q; q = q.parentPath) if (test(q.node)) return q;
+  return null;
+}
+
+function stripPrefix(s: string, prefix: string): string {
+  return s.startsWith(prefix) ? s.slice(prefix.length) : s;
+}
+
+function nextLineStart(text: string, offset: number): number {
+  const i = text.indexOf('\n', offset);
+  return i === -1 ? text.length : i + 1;
+}
+
+export function patternNames(node: Node): string[] {
+  if (!node) return [];
+  switch (node.type) {
+    case 'Identifier':
+      return [node.name];
+    case 'ObjectPattern':
+      return node.properties.flatMap((p: Node) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
+    case 'ArrayPattern':
+      return node.elements.flatMap((e: Node) => patternNames(e));
+    case 'RestElement':
+      return patternNames(node.argument);
+    case 'AssignmentPattern':
+      return patternNames(node.left);
+    case 'VariableDeclaration':
+      return node.declarations.flatMap((d: Node) => patternNames(d.id));
+    case 'TSParameterProperty':
+      return patternNames(node.parameter);
+    default:
+      return [];
+  }
+}
+
+function containsIdentifier(node: Node, name: string): boolean {
+  let found = false;
+  walkNoFunctions([node], (n) => {
+    if (n.type === 'Identifier' && n.name === name) found = true;
+  }, true);
+  return found;
+}
+
+/** Visits nodes without entering nested functions (unless `enterFunctions`). */
+function walkNoFunctions(nodes: Node[], visit: (n: Node) => void, enterFunctions = false): void {
+  const rec = (n: Node) => {
+    if (!n || typeof n.type !== 'string') return;
+    visit(n);
+    if (!enterFunctions && isFunction(n)) return;
+    for (const k of Object.keys(n)) {
+      if (k === 'loc' || k === 'comments' || k === 'tokens' || k === 'extra' || k === 'leadingComments' || k === 'trailingComments') continue;
+      const v = n[k];
+      if (Array.isArray(v)) v.forEach(rec);
+      else if (v && typeof v === 'object' && typeof v.type === 'string') rec(v);
+    }
+  };
+  nodes.forEach(rec);
+}
+
+/** The parts of the options object evaluated when createAlova runs (outside any function). */
+function walkEager(cfg: Node, visit: (n: Node) => void): void {
+  walkNoFunctions([cfg], (n) => {
+    if (!isFunction(n)) visit(n);
+  });
+}
+
+function isStatementList(parent: Node, child: Path): boolean {
+  if (parent.type === 'BlockStatement' || parent.type === 'Program' || parent.type === 'StaticBlock') return child.parentPath?.name === 'body' || child.name !== undefined;
+  if (parent.type === 'SwitchCase') return true;
+  return false;
+}
+
+interface Flow {
+  returns: Node[];
+  crossing: Node | null;
+  yields: boolean;
+}
+
+/** Returns, and break/continue/labels that would jump out of the wrapped statements. */
+function controlFlow(rest: Node[]): Flow {
+  const flow: Flow = { returns: [], crossing: null, yields: false };
+  const rec = (n: Node, loops: number, switches: number, labels: string[]) => {
+    if (!n || typeof n.type !== 'string') return;
+    if (isFunction(n) || n.type === 'ClassBody') return;
+    switch (n.type) {
+      case 'ReturnStatement':
+        flow.returns.push(n);
+        break;
+      case 'YieldExpression':
+        flow.yields = true;
+        break;
+      case 'BreakStatement':
+        if (n.label ? !labels.includes(n.label.name) : loops + switches === 0) flow.crossing ??= n;
+        break;
+      case 'ContinueStatement':
+        if (n.label ? !labels.includes(n.label.name) : loops === 0) flow.crossing ??= n;
+        break;
+    }
+    const isLoop = LOOP_TYPES.has(n.type);
+    const isSwitch = n.type === 'SwitchStatement';
+    const nextLabels = n.type === 'LabeledStatement' ? [...labels, n.label.name] : labels;
+    for (const k of Object.keys(n)) {
+      if (k === 'loc' || k === 'comments' || k === 'tokens' || k === 'extra' || k === 'leadingComments' || k === 'trailingComments') continue;
+      const v = n[k];
+      const go = (c: Node) => rec(c, loops + (isLoop ? 1 : 0), switches + (isSwitch ? 1 : 0), nextLabels);
+      if (Array.isArray(v)) v.forEach(go);
+      else if (v && typeof v === 'object' && typeof v.type === 'string') go(v);
+    }
+  };
+  for (const st of rest) rec(st, 0, 0, []);
+  return flow;
+}
+
+/** The name and declaring scope of a factory function, and whether it is exported in place. */
+function factoryBinding(fnPath: Path): { name: string; declScope: Node; exported: boolean } | null {
+  const fn = fnPath.node;
+  if (fn.type === 'FunctionDeclaration' && fn.id) {
+    const parentType = fnPath.parentPath?.node.type;
+    return {
+      name: fn.id.name,
+      declScope: fnPath.parentPath.scope.lookup(fn.id.name),
+      exported: parentType === 'ExportNamedDeclaration' || parentType === 'ExportDefaultDeclaration',
+    };
+  }
+  const up = skipWrappersUp(fnPath);
+  const parent = up.parentPath?.node;
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier' && up.name === 'init') {
+    const declaration = up.parentPath.parentPath;
+    if (declaration.node.kind !== 'const') return null;
+    return {
+      name: parent.id.name,
+      declScope: up.parentPath.scope.lookup(parent.id.name),
+      exported: declaration.parentPath?.node.type === 'ExportNamedDeclaration',
+    };
+  }
+  return null;
+}
+
+function isCommonJsExportTarget(left: Node): boolean {
+  const l = unwrapExpression(left);
+  if (l.type !== 'MemberExpression') return false;
+  const o = l.object;
+  if (o.type === 'Identifier' && (o.name === 'exports' || o.name === 'module')) return true;
+  return o.type === 'MemberExpression' && o.object.type === 'Identifier' && o.object.name === 'module' && staticKey({ key: o.property, computed: o.computed }) === 'exports';
+}
+
+/** Source range of an expression including its own parentheses. */
+function exprRange(text: string, node: Node): { start: number; end: number } {
+  if (node.extra?.parenthesized && typeof node.extra.parenStart === 'number') {
+    let end = node.end;
+    let depth = 0;
+    // Find the parenthesis that closes parenStart.
+    for (let i = node.extra.parenStart; i < text.length; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')') {
+        depth--;
+        if (depth === 0 && i >= node.end) {
+          end = i + 1;
+          break;
+        }
+      }
+    }
+    return { start: node.extra.parenStart, end };
+  }
+  return { start: node.start, end: node.end };
+}
+
+/** A value that can never be a Method (no need to await it). */
+function isStaticValue(n: Node): boolean {
+  if (['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NullLiteral', 'Literal', 'BigIntLiteral'].includes(n.type)) return true;
+  return n.type === 'Identifier' && n.name === 'undefined';
+}
+
+/** `await x ? a : b` would bind await to x only: such arguments need parentheses. */
+function needsParens(n: Node): boolean {
+  if (n.extra?.parenthesized) return false;
+  return !['CallExpression', 'MemberExpression', 'OptionalCallExpression', 'OptionalMemberExpression', 'Identifier', 'NewExpression', 'ThisExpression', 'TemplateLiteral', 'TaggedTemplateExpression', 'ObjectExpression', 'ArrayExpression'].includes(n.type);
+}
+
+function parenthesize(src: string, n: Node): string {
+  return needsParens(n) && !src.startsWith('(') ? `(${src})` : src;
+}
+
+/** jscodeshift entry point: `jscodeshift -t dist/transforms/ssr-singleton.js src/`. */
+export default function transformer(file: FileInfo, api: API, options: MigrateOptions & Record<string, unknown>): string | null {
+  const result = migrateSource(file.source, file.path, options);
+  for (const it of result.items) api.report(`${it.file}:${it.line}:${it.col} ${it.ruleId} ${it.message}`);
+  return result.output;
+}
