@@ -169,7 +169,8 @@ function fileJson(file: FileRecord, diffs: boolean): Record<string, Json> {
   });
 }
 
-function summaryJson(summary: Summary): Record<string, Json> {
+/** The summary with keys in a fixed order and `ruleCounts` sorted by rule id. */
+export function summaryJson(summary: Summary): Record<string, Json> {
   return pick(summary, SUMMARY_KEYS, (key, value) => {
     if (key === 'timings') return pick(summary.timings, TIMING_KEYS);
     if (key === 'ruleCounts') {

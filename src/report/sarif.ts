@@ -23,7 +23,7 @@ import { normaliseExcerpt } from '../baseline.js';
 import { plural } from '../exit-code.js';
 import type { FileRecord, ReviewItem, RunReport, Severity } from '../records.js';
 import type { RenderOptions } from './index.js';
-import { compareEdits, compareItems, compareStrings, sortedFiles } from './json.js';
+import { compareEdits, compareItems, compareStrings, sortedFiles, summaryJson } from './json.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Where the tool and its rules are documented; README anchors in `docs` are resolved against it. */
@@ -188,7 +188,8 @@ export function toSarif(report: RunReport, opts: Pick<RenderOptions, 'cwd'> = {}
     ...(opts.cwd ? { originalUriBaseIds: { '%SRCROOT%': { uri: ensureTrailingSlash(pathToFileURL(opts.cwd).href) } } } : {}),
     columnKind: 'utf16CodeUnits',
     results,
-    properties: { mode: report.mode, summary: { ...report.summary, timings: undefined } },
+    // Timings are left out so equal runs give byte-equal logs.
+    properties: { mode: report.mode, summary: { ...summaryJson(report.summary), timings: undefined } },
   };
   return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [JSON.parse(JSON.stringify(run))] };
 }

@@ -117,7 +117,7 @@ function skipReasons(files: FileRecord[]): string {
   }
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
-    .map(([rule, n]) => `${rule} ${n}`)
+    .map(([rule, n]) => `${rule} (${n})`)
     .join(', ');
 }
 
@@ -147,7 +147,7 @@ export function render(report: RunReport, opts: RenderOptions): string {
     ['Lines', `+${s.linesAdded} -${s.linesRemoved}`],
     ['Factories migrated', String(s.factoriesMigrated)],
     ['Call sites rewired', String(s.callSitesRewired)],
-    ['Manual review', String(s.manualReviewItems)],
+    ['Manual-review items', String(s.manualReviewItems)],
     ['Security findings', String(s.securityFindings)],
     ['Warnings', String(s.warnings)],
   ];
@@ -157,13 +157,13 @@ export function render(report: RunReport, opts: RenderOptions): string {
   const valueW = Math.max(...rows.map((r) => r[1].length));
   const emphasis: Record<string, (t: string) => string> = {
     'Security findings': c.red,
-    'Manual review': c.yellow,
+    'Manual-review items': c.yellow,
     Failed: c.red,
     Warnings: c.yellow,
   };
   for (const [label, value, detail] of rows) {
     const hot = emphasis[label] && value !== '0' ? emphasis[label] : (t: string) => t;
-    const v = hot(padStart(value, valueW));
+    const v = hot(value) + ' '.repeat(valueW - value.length);
     out.push(`  ${pad(label, labelW)}  ${v}${detail ? c.dim(`  ${line1(detail)}`) : ''}`.trimEnd());
   }
 
