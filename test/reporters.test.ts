@@ -522,6 +522,15 @@ describe('renderReport', () => {
     expect(() => renderReport('xml' as never, r, plain)).toThrow('Unknown reporter "xml"');
   });
 
+  it('renders an empty run with every reporter', () => {
+    const r = report([], { mode: 'check' });
+    expect(lastLine(renderReport('text', r, plain))).toBe('Check passed: nothing to migrate.');
+    expect(renderReport('github', r, plain)).toBe('alova-ssr-migrate: Check passed: nothing to migrate.\n');
+    expect(JSON.parse(renderReport('sarif', r, plain)).runs[0].results).toEqual([]);
+    expect(JSON.parse(renderReport('json', r, plain)).files).toEqual([]);
+    expect(renderStepSummary(r)).not.toContain('###');
+  });
+
   it('isReporterName', () => {
     expect(isReporterName('sarif')).toBe(true);
     expect(isReporterName('junit')).toBe(false);
