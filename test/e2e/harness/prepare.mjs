@@ -11,6 +11,8 @@ export const FIXTURES = {
   exampleAppV2: join(REPO, 'fixtures/e2e/example-app-v2'),
   naiveSingleton: join(REPO, 'fixtures/e2e/naive-singleton'),
   naiveSingletonV2: join(REPO, 'fixtures/e2e/naive-singleton-v2'),
+  isolatedSingleton: join(REPO, 'fixtures/e2e/isolated-singleton'),
+  isolatedSingletonV2: join(REPO, 'fixtures/e2e/isolated-singleton-v2'),
 };
 export const CLI = join(REPO, 'dist/bin/alova-ssr-migrate.js');
 const TMP_ROOT = join(REPO, '.tmp/e2e');
@@ -28,9 +30,25 @@ export function removeDir(dir) {
   if (dir && dir.startsWith(TMP_ROOT)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Build dist/ with tsc when the CLI is missing (or when forced). */
+function newestSourceMtime() {
+  let newest = 0;
+  const walk = (d) => {
+    if (!existsSync(d)) return;
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (/\.(ts|json)$/.test(e)) newest = Math.max(newest, st.mtimeMs);
+    }
+  };
+  for (const d of ['bin', 'src', 'transforms']) walk(join(REPO, d));
+  return newest;
+}
+
+/** Build dist/ with tsc when the CLI is missing or older than its sources (or when forced). */
 export function ensureCliBuilt({ force = false } = {}) {
-  if (existsSync(CLI) && !force) return { ok: true, built: false };
+  const fresh = existsSync(CLI) && statSync(CLI).mtimeMs >= newestSourceMtime();
+  if (fresh && !force) return { ok: true, built: false };
   const r = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json')], {
     cwd: REPO,
     encoding: 'utf8',
