@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+/**
+ * The thin CLI: parse flags (commander), call the runner, render the report, set the exit code.
+ * Exit codes (computed in src/exit-code.ts, never here): 0 nothing to do / done; 1 --check found
+ * work or review items, or a file failed; 2 usage or fatal error (2 wins over 1).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { run, VERSION } from '../src/runner.js';
+import { DEFAULT_EXTENSIONS } from '../src/discover.js';
+import { renderReport, renderStepSummary, progressLine, type ReporterName } from '../src/report/index.js';
+import { applyBaseline, readBaseline, writeBaseline, BaselineError } from '../src/baseline.js';
+import type { Mode, RunReport } from '../src/records.js';
+
+interface Flags {
+  dry?: boolean;
+  check?: boolean;
+  reporter: ReporterName;
+  outputFile?: string;
+  diffOnly?: boolean;
+  extensions?: string;
+  ignore?: string[];
+  gitignore: boolean;
+  quiet?: boolean;
+  color: boolean;
+  allowDirty?: boolean;
+  cache: 'request' | 'off' | 'shared';
+  contextModule?: string;
+  alovaVersion?: '2' | '3';
+  baseline?: string;
+  writeBaseline?: string;
+  changedSince?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  $ alova-ssr-migrate ./src                    migrate in place (refuses on a dirty git tree)
+  $ alova-ssr-migrate ./src --dry              review: coloured diffs and the summary, writes nothing
+  $ alova-ssr-migrate ./src --check            CI: exit 1 when anything needs migrating or review
+  $ alova-ssr-migrate . --check --reporter sarif --output-file alova.sarif
+  $ alova-ssr-migrate ./src --dry --diff-only > migrate.patch && git apply migrate.patch
+
+Exit codes: 0 nothing to do / done, 1 work found by --check or a file failed, 2 usage or fatal error.
+Docs: README.md (every rule id has an anchor there, e.g. README.md#rule-instance-escapes).`;
+
+function usageError(message: string): never {
+  process.stderr.write(`alova-ssr-migrate: ${message}\nRun "alova-ssr-migrate --help" for usage.\n`);
+  process.exit(2);
+}
+
+function main(argv: string[]): void {
+  const program = new Command();
+  program
+    .name('alova-ssr-migrate')
+    .description('Turn per-request createAlova() factories into one request-isolated module-level alova instance (AsyncLocalStorage).')
+    .version(VERSION, '-v, --version')
+    .argument('[paths...]', 'files or folders to migrate', ['.'])
+    .option('--dry', 'write nothing; print a unified diff per changed file and the summary')
+    .option('--check', 'write nothing; exit 1 when a file would change or a manual-review item exists')
+    .addOption(new Option('--reporter <name>', 'output format').choices(['text', 'json', 'github', 'sarif']).default('text'))
+    .option('--output-file <path>', 'write the report there; the terminal still gets the text summary')
+    .option('--diff-only', 'with --dry: print only the patch (for git apply)')
+    .option('--extensions <list>', `comma-separated extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
+    .option('--ignore <glob...>', 'skip paths matching these globs (relative to the working directory)')
+    .option('--no-gitignore', 'do not apply .gitignore files')
+    .option('--quiet', 'print only the final line (and errors)')
+    .option('--no-color', 'never colour the output (also: NO_COLOR, or when not a TTY)')
+    .option('--allow-dirty', 'write even when the git work tree has uncommitted changes')
+    .addOption(
+      new Option('--cache <mode>', 'cache isolation on the shared instance: request-scoped, off, or shared between users (unsafe)')
+        .choices(['request', 'off', 'shared'])
+        .default('request'),
+    )
+    .option('--context-module <path>', 'where to generate the request-context module (default: <first path>/alova-request-context.<ext>)')
+    .addOption(new Option('--alova-version <major>', 'alova major version when the code gives no hint (default: from package.json, else 3)').choices(['2', '3']))
+    .option('--baseline <file>', 'ignore the review items recorded in this baseline file')
+    .option('--write-baseline <file>', 'record the current review items in this file')
+    .option('--changed-since <ref>', 'only files changed since this git ref')
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeErr: () => {
+        /* errors are printed by usageError as one line */
+      },
+    })
+    .exitOverride();
+
+  try {
+    program.parse(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+      usageError(err.message.replace(/^error: /, '').split('\n')[0]);
+    }
+    throw err;
+  }
+  const flags = program.opts<Flags>();
+  const paths = program.processedArgs[0] as string[];
+  if (flags.dry && flags.check) usageError('--dry and --check cannot be combined');
+  if (flags.diffOnly && !flags.dry) usageError('--diff-only needs --dry');
+  const mode: Mode = flags.check ? 'check' : flags.dry ? 'dry' : 'apply';
+  const extensions = flags.extensions ? flags.extensions.split(',').map((e) => e.trim()).filter(Boolean) : DEFAULT_EXTENSIONS;
+  if (!extensions.length) usageError('--extensions needs at least one extension');
+
+  const stdoutTty = !!process.stdout.isTTY;
+  const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  const color = flags.color && !noColorEnv && (stdoutTty || !!process.env.FORCE_COLOR);
+  const showProgress = !!process.stderr.isTTY && !process.env.CI && !flags.quiet && flags.reporter === 'text';
+
+  let baseline = null;
+  if (flags.baseline) {
+    try {
+      baseline = readBaseline(fs.readFileSync(flags.baseline, 'utf8'));
+    } catch (err) {
+      usageError(err instanceof BaselineError ? `--baseline ${flags.baseline}: ${err.message}` : `cannot read --baseline ${flags.baseline}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+  }
+
+  let lastProgress = 0;
+  let report: RunReport = run({
+    paths,
+    cwd: process.cwd(),
+    mode,
+    extensions,
+    ignore: flags.ignore ?? [],
+    gitignore: flags.gitignore,
+    allowDirty: !!flags.allowDirty,
+    cache: flags.cache,
+    contextModule: flags.contextModule ?? null,
+    alovaMajor: flags.alovaVersion ? (Number(flags.alovaVersion) as 2 | 3) : undefined,
+    changedSince: flags.changedSince,
+    onProgress: showProgress
+      ? (done, total) => {
+          if (total < 200) return;
+          const now = Date.now();
+          if (done !== total && now - lastProgress < 100) return;
+          lastProgress = now;
+          process.stderr.write(`\r${progressLine(done, total)}`);
+          if (done === total) process.stderr.write('\r\x1b[K');
+        }
+      : undefined,
+  });
+
+  if (flags.writeBaseline) {
+    try {
+      const text = writeBaseline(report);
+      fs.writeFileSync(flags.writeBaseline, text);
+      report = applyBaseline(report, readBaseline(text));
+    } catch (err) {
+      usageError(`cannot write --write-baseline ${flags.writeBaseline}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+  }
+  if (baseline) report = applyBaseline(report, baseline);
+
+  const cwd = process.cwd();
+  const out: string[] = [];
+  if (flags.diffOnly) {
+    for (const f of [...report.files].sort((a, b) => (a.file < b.file ? -1 : 1))) if (f.diff) out.push(f.diff.endsWith('\n') ? f.diff : f.diff + '\n');
+    if (!flags.quiet) process.stderr.write(`${report.exitReason || `${report.summary.filesChanged} file(s) in the patch.`}\n`);
+  } else if (flags.outputFile) {
+    const text = renderReport(flags.reporter, report, { color: false, cwd, diffs: flags.reporter === 'json' ? false : mode === 'dry' });
+    fs.mkdirSync(path.dirname(path.resolve(flags.outputFile)), { recursive: true });
+    fs.writeFileSync(flags.outputFile, text);
+    out.push(quietText(renderReport('text', report, { color, cwd, diffs: mode === 'dry' }), !!flags.quiet));
+  } else if (flags.reporter === 'text') {
+    out.push(quietText(renderReport('text', report, { color, cwd, diffs: mode === 'dry' }), !!flags.quiet));
+  } else {
+    out.push(renderReport(flags.reporter, report, { color: false, cwd, stepSummaryPath: process.env.GITHUB_STEP_SUMMARY }));
+  }
+  if (flags.reporter === 'github' && process.env.GITHUB_STEP_SUMMARY) {
+    try {
+      fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, renderStepSummary(report));
+    } catch {
+      process.stderr.write('alova-ssr-migrate: cannot append to $GITHUB_STEP_SUMMARY\n');
+    }
+  }
+  process.exitCode = report.exitCode;
+  process.stdout.write(out.join(''));
+}
+
+/** --quiet keeps only the final line, which always states the outcome. */
+function quietText(text: string, quiet: boolean): string {
+  if (!quiet) return text;
+  const lines = text.trimEnd().split('\n');
+  return lines[lines.length - 1] + '\n';
+}
+
+// Piping into `head` closes stdout early: that is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
+try {
+  main(process.argv);
+} catch (err) {
+  process.stderr.write(`alova-ssr-migrate: internal error: ${(err as Error)?.message ?? err} (please report this with the command you ran)\n`);
+  if (process.env.ALOVA_SSR_MIGRATE_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+  process.exit(2);
+}

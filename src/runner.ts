@@ -1,0 +1,356 @@
+/**
+ * The pipeline, in order: discover -> pre-filter -> analyse -> transform (+ verify) -> write ->
+ * report. Data flows one way; each stage is its own module. The runner returns a RunReport (the
+ * records) plus nothing else: printing and the process exit code belong to the CLI.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import type { EditRecord, FileRecord, Mode, ReviewItem, RunReport, Summary } from './records.js';
+import { SCHEMA_VERSION } from './records.js';
+import { discover, toPosix } from './discover.js';
+import { readIfMentions, MAX_FILE_BYTES } from './prefilter.js';
+import { transformFile, type TransformOutcome } from './transform.js';
+import { unifiedDiff } from './diff.js';
+import { writeAtomic } from './write.js';
+import { changedSince, workTreeStatus } from './git.js';
+import { withExit } from './exit-code.js';
+import {
+  CONTEXT_EXPORTS,
+  CONTEXT_MARKER,
+  type ContextFlavor,
+  DEFAULT_CONTEXT_BASENAME,
+  contextModuleExtension,
+  renderContextModule,
+} from '../transforms/lib/context-module.js';
+import { docsAnchor, rules } from '../transforms/lib/rules.js';
+import type { CacheMode } from '../transforms/ssr-singleton.js';
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../../package.json') as { version: string }).version;
+
+export interface RunOptions {
+  paths: string[];
+  cwd: string;
+  mode: Mode;
+  extensions: string[];
+  ignore: string[];
+  gitignore: boolean;
+  allowDirty: boolean;
+  cache: CacheMode;
+  /** A path (with or without extension) for the generated context module. */
+  contextModule: string | null;
+  alovaMajor?: 2 | 3;
+  changedSince?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Planned {
+  record: FileRecord;
+  abs: string;
+  output?: string;
+  before?: string | null;
+  mode?: number;
+}
+
+export function run(options: RunOptions): RunReport {
+  const t0 = performance.now();
+  const errors: RunReport['errors'] = [];
+  const notes: string[] = [];
+  const planned: Planned[] = [];
+  const timings = { discoverMs: 0, prefilterMs: 0, analyseMs: 0, transformMs: 0, writeMs: 0, totalMs: 0 };
+  const contextBase = contextModuleBase(options);
+
+  const finish = (): RunReport => {
+    timings.totalMs = performance.now() - t0;
+    const files = planned.map((p) => p.record);
+    return withExit({
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'alova-ssr-migrate', version: VERSION },
+      mode: options.mode,
+      options: { cache: options.cache, paths: options.paths, contextModule: contextBase ? toPosix(path.relative(options.cwd, contextBase)) : null },
+      files,
+      summary: summarise(files, timings),
+      errors,
+      notes,
+    });
+  };
+
+  // --- guard: never write over uncommitted work ------------------------------------------------
+  if (options.mode === 'apply' && !options.allowDirty) {
+    const st = workTreeStatus(options.cwd, options.paths);
+    if (st.kind === 'dirty') {
+      errors.push({
+        ruleId: 'dirty-work-tree',
+        message: `refusing to write: ${st.files.length} uncommitted change(s) under the given paths (first: ${st.files[0]}). Commit or stash them, preview with --dry, or pass --allow-dirty.`,
+      });
+      return finish();
+    }
+    if (st.kind === 'no-git') notes.push(`${st.reason}: the dirty-tree guard was skipped`);
+  }
+
+  // --- 1. discover ----------------------------------------------------------------------------
+  let t = performance.now();
+  const found = discover({
+    paths: options.paths,
+    cwd: options.cwd,
+    extensions: options.extensions,
+    ignoreGlobs: options.ignore,
+    gitignore: options.gitignore,
+  });
+  for (const m of found.missing) errors.push({ ruleId: 'path-not-found', message: `path not found: ${m}` });
+  if (errors.length) return finish();
+  for (const issue of found.issues) notes.push(`${issue.rel}: ${issue.message}`);
+  let files = found.files;
+  if (options.changedSince) {
+    const changed = changedSince(options.cwd, options.changedSince);
+    if (!changed.ok) {
+      errors.push({ ruleId: 'changed-since', message: changed.error });
+      return finish();
+    }
+    const set = new Set(changed.files.map((f) => safeRealpath(f)));
+    files = files.filter((f) => set.has(safeRealpath(f.abs)));
+    notes.push(`--changed-since ${options.changedSince}: ${files.length} of ${found.files.length} files selected`);
+  }
+  timings.discoverMs = performance.now() - t;
+
+  // --- 2. pre-filter by text ------------------------------------------------------------------
+  t = performance.now();
+  const candidates: { abs: string; rel: string; text: string; mode: number }[] = [];
+  for (const f of files) {
+    const r = readIfMentions(f.abs, ['createAlova']);
+    switch (r.kind) {
+      case 'no-match':
+        planned.push({ abs: f.abs, record: fileRecord(f.rel, 'not-applicable') });
+        break;
+      case 'too-large':
+        planned.push({
+          abs: f.abs,
+          record: { ...fileRecord(f.rel, 'skipped'), reasonRuleId: 'file-too-large', reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${r.size} bytes); not read` },
+        });
+        break;
+      case 'binary':
+        planned.push({ abs: f.abs, record: { ...fileRecord(f.rel, 'skipped'), reasonRuleId: 'binary-file', reason: 'contains NUL bytes (binary); not parsed' } });
+        break;
+      case 'unreadable':
+        planned.push({ abs: f.abs, record: { ...fileRecord(f.rel, 'failed'), reasonRuleId: 'unreadable-file', reason: `cannot read the file (${r.code})` } });
+        break;
+      case 'match':
+        candidates.push({ abs: f.abs, rel: f.rel, text: r.text, mode: r.mode });
+        break;
+    }
+  }
+  timings.prefilterMs = performance.now() - t;
+
+  // --- 3. analyse (project index) ---------------------------------------------------------------
+  t = performance.now();
+  const projectRoot = findProjectRoot(options);
+  const migrateOptions = {
+    cache: options.cache,
+    root: projectRoot,
+    contextModule: contextBase ?? undefined,
+    alovaMajor: options.alovaMajor ?? detectAlovaMajor(projectRoot),
+  };
+  timings.analyseMs = performance.now() - t;
+
+  // --- 4 + 5. transform and verify ---------------------------------------------------------------
+  t = performance.now();
+  const flavors = new Set<ContextFlavor>();
+  let done = 0;
+  for (const c of candidates) {
+    const outcome: TransformOutcome = transformFile(c, migrateOptions);
+    options.onProgress?.(++done, candidates.length);
+    if (outcome.kind === 'failed') {
+      planned.push({ abs: c.abs, record: { ...fileRecord(c.rel, 'failed'), reasonRuleId: outcome.ruleId, reason: outcome.reason } });
+      continue;
+    }
+    const record = fileRecord(c.rel, outcome.output === null ? 'unchanged' : options.mode === 'apply' ? 'changed' : 'would-change');
+    record.edits = outcome.output === null ? [] : outcome.edits;
+    record.items = outcome.items;
+    record.factoriesMigrated = outcome.output === null ? 0 : outcome.factoriesMigrated;
+    record.callSitesRewired = outcome.output === null ? 0 : outcome.callSitesRewired;
+    if (outcome.output !== null) {
+      const d = unifiedDiff(c.rel, c.text, outcome.output);
+      record.diff = d.patch;
+      record.linesAdded = d.added;
+      record.linesRemoved = d.removed;
+      if (outcome.contextFlavor) flavors.add(outcome.contextFlavor);
+    }
+    planned.push({ abs: c.abs, record, output: outcome.output ?? undefined, before: c.text, mode: c.mode });
+  }
+
+  // The request-context module: one per flavour the migrated files import.
+  const contextPlans: Planned[] = [];
+  for (const flavor of [...flavors].sort()) {
+    const abs = (contextBase ?? '') + contextModuleExtension(flavor);
+    const rel = toPosix(path.relative(options.cwd, abs));
+    const existing = safeRead(abs);
+    if (existing !== null) {
+      const compatible = existing.includes(CONTEXT_MARKER) || Object.values(CONTEXT_EXPORTS).every((n) => existing.includes(n));
+      if (!compatible) {
+        errors.push({
+          ruleId: 'context-module-conflict',
+          message: `${rel} exists and does not export ${Object.values(CONTEXT_EXPORTS).join(', ')}; choose another path with --context-module`,
+        });
+      }
+      continue;
+    }
+    const text = renderContextModule(flavor);
+    const d = unifiedDiff(rel, null, text);
+    const record: FileRecord = {
+      ...fileRecord(rel, options.mode === 'apply' ? 'changed' : 'would-change'),
+      created: true,
+      diff: d.patch,
+      linesAdded: d.added,
+      edits: [
+        {
+          ruleId: 'create-context-module',
+          file: rel,
+          line: 1,
+          col: 1,
+          endLine: 1,
+          endCol: 1,
+          message: rules['create-context-module'].description,
+          docs: docsAnchor('create-context-module'),
+        },
+      ],
+    };
+    contextPlans.push({ abs, record, output: text, before: null, mode: 0o644 });
+  }
+  planned.push(...contextPlans);
+  timings.transformMs = performance.now() - t;
+  if (errors.length) {
+    // Nothing is written when the run itself is in error.
+    for (const p of planned) if (p.record.status === 'changed') p.record.status = 'would-change';
+    return finish();
+  }
+
+  // --- 6. write atomically ----------------------------------------------------------------------
+  t = performance.now();
+  if (options.mode === 'apply') {
+    // The context module first, so that no migrated file ever imports a missing module.
+    const order = [...contextPlans, ...planned.filter((p) => !contextPlans.includes(p))];
+    for (const p of order) {
+      if (p.output === undefined || p.record.status !== 'changed') continue;
+      try {
+        if (p.record.created) fs.mkdirSync(path.dirname(p.abs), { recursive: true });
+        writeAtomic(p.abs, p.output, p.mode);
+      } catch (err) {
+        p.record.status = 'failed';
+        p.record.reasonRuleId = 'unreadable-file';
+        p.record.reason = `cannot write the file (${(err as NodeJS.ErrnoException).code ?? err})`;
+      }
+    }
+  }
+  timings.writeMs = performance.now() - t;
+  return finish();
+}
+
+function fileRecord(rel: string, status: FileRecord['status']): FileRecord {
+  return { file: rel, status, linesAdded: 0, linesRemoved: 0, edits: [], items: [], factoriesMigrated: 0, callSitesRewired: 0 };
+}
+
+function summarise(files: FileRecord[], timings: Summary['timings']): Summary {
+  const s: Summary = {
+    filesScanned: files.filter((f) => !f.created).length,
+    filesNotApplicable: 0,
+    filesSkipped: 0,
+    filesChanged: 0,
+    filesFailed: 0,
+    linesAdded: 0,
+    linesRemoved: 0,
+    factoriesMigrated: 0,
+    callSitesRewired: 0,
+    manualReviewItems: 0,
+    securityFindings: 0,
+    warnings: 0,
+    baselined: 0,
+    ruleCounts: {},
+    timings,
+  };
+  const count = (id: string) => (s.ruleCounts[id] = (s.ruleCounts[id] ?? 0) + 1);
+  for (const f of files) {
+    if (f.status === 'not-applicable') s.filesNotApplicable++;
+    if (f.status === 'skipped') s.filesSkipped++;
+    if (f.status === 'failed') s.filesFailed++;
+    if (f.status === 'changed' || f.status === 'would-change') s.filesChanged++;
+    s.linesAdded += f.linesAdded;
+    s.linesRemoved += f.linesRemoved;
+    s.factoriesMigrated += f.factoriesMigrated;
+    s.callSitesRewired += f.callSitesRewired;
+    for (const e of f.edits as EditRecord[]) count(e.ruleId);
+    for (const i of f.items as ReviewItem[]) {
+      count(i.ruleId);
+      if (i.kind === 'manual-review') s.manualReviewItems++;
+      else if (i.kind === 'security') s.securityFindings++;
+      else s.warnings++;
+    }
+    if (f.reasonRuleId) count(f.reasonRuleId);
+  }
+  return s;
+}
+
+/** Absolute path (without extension) of the context module. */
+function contextModuleBase(options: RunOptions): string | null {
+  if (options.contextModule) {
+    const abs = path.resolve(options.cwd, options.contextModule);
+    return abs.replace(/\.(ts|mts|cts|js|mjs|cjs)$/, '');
+  }
+  const first = path.resolve(options.cwd, options.paths[0] ?? '.');
+  let dir = first;
+  try {
+    if (!fs.statSync(first).isDirectory()) dir = path.dirname(first);
+  } catch {
+    dir = path.dirname(first);
+  }
+  return path.join(dir, DEFAULT_CONTEXT_BASENAME);
+}
+
+/** The nearest folder with a package.json above the first path (ids in generated code are relative to it). */
+function findProjectRoot(options: RunOptions): string {
+  let d = path.resolve(options.cwd, options.paths[0] ?? '.');
+  try {
+    if (!fs.statSync(d).isDirectory()) d = path.dirname(d);
+  } catch {
+    return options.cwd;
+  }
+  for (;;) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return options.cwd;
+    d = parent;
+  }
+}
+
+/** alova's major version from the project's package.json (dependencies), when the code gives no hint. */
+function detectAlovaMajor(projectRoot: string): 2 | 3 | undefined {
+  const text = safeRead(path.join(projectRoot, 'package.json'));
+  if (!text) return undefined;
+  try {
+    const pkg = JSON.parse(text) as Record<string, Record<string, string> | undefined>;
+    const range = pkg.dependencies?.alova ?? pkg.devDependencies?.alova ?? pkg.peerDependencies?.alova;
+    const m = range ? /(\d+)/.exec(range.replace(/^npm:alova@/, '')) : null;
+    if (m?.[1] === '2') return 2;
+    if (m?.[1] === '3') return 3;
+  } catch {
+    /* an unparsable package.json gives no hint */
+  }
+  return undefined;
+}
+
+function safeRead(abs: string): string | null {
+  try {
+    return fs.readFileSync(abs, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}

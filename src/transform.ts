@@ -1,0 +1,67 @@
+/**
+ * Stages 4 and 5: transform one file and verify the result.
+ *
+ * Verification is not optional: the output must re-parse with the file's own parser, and a second
+ * run over it must change nothing and report nothing (idempotency). A file that fails either is
+ * left unchanged and reported as failed: we never write output we cannot prove is stable.
+ */
+import type { EditRecord, ReviewItem } from './records.js';
+import { type MigrateOptions, TransformParseError, migrateSource } from '../transforms/ssr-singleton.js';
+import type { ContextFlavor } from '../transforms/lib/context-module.js';
+
+export interface TransformInput {
+  abs: string;
+  rel: string;
+  text: string;
+}
+
+export type TransformOutcome =
+  | {
+      kind: 'ok';
+      output: string | null;
+      edits: EditRecord[];
+      items: ReviewItem[];
+      factoriesMigrated: number;
+      callSitesRewired: number;
+      contextFlavor: ContextFlavor | null;
+    }
+  | { kind: 'failed'; ruleId: 'syntax-error' | 'output-does-not-parse' | 'not-idempotent' | 'internal-error'; reason: string };
+
+export function transformFile(input: TransformInput, options: MigrateOptions): TransformOutcome {
+  const opts: MigrateOptions = { ...options, displayPath: input.rel };
+  let result;
+  try {
+    result = migrateSource(input.text, input.abs, opts);
+  } catch (err) {
+    if (err instanceof TransformParseError) {
+      return { kind: 'failed', ruleId: 'syntax-error', reason: `syntax error at ${err.line}:${err.col}: ${err.message.replace(/\s*\(\d+:\d+\)$/, '')}` };
+    }
+    return { kind: 'failed', ruleId: 'internal-error', reason: `internal error: ${oneLine(err)}` };
+  }
+  if (result.output !== null) {
+    try {
+      const again = migrateSource(result.output, input.abs, opts);
+      if (again.output !== null || again.items.length) {
+        return { kind: 'failed', ruleId: 'not-idempotent', reason: 'a second run would change the output again; the file was left unchanged (please report this)' };
+      }
+    } catch (err) {
+      if (err instanceof TransformParseError) {
+        return { kind: 'failed', ruleId: 'output-does-not-parse', reason: `the migrated output does not parse (${err.message}); the file was left unchanged (please report this)` };
+      }
+      return { kind: 'failed', ruleId: 'internal-error', reason: `internal error while verifying: ${oneLine(err)}` };
+    }
+  }
+  return {
+    kind: 'ok',
+    output: result.output,
+    edits: result.edits,
+    items: result.items,
+    factoriesMigrated: result.factoriesMigrated,
+    callSitesRewired: result.callSitesRewired,
+    contextFlavor: result.contextFlavor,
+  };
+}
+
+function oneLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0];
+}
