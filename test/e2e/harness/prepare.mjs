@@ -73,6 +73,12 @@ function snapshot(dir) {
   return files;
 }
 
+function failureDetail(stdout, stderr) {
+  const lines = `${stdout}\n${stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const hit = lines.find((l) => /error:/i.test(l)) ?? lines.at(-1);
+  return hit ? ` (${hit.replace(/\s+/g, ' ').slice(0, 200)})` : '';
+}
+
 /**
  * Run `node dist/bin/alova-ssr-migrate.js <dir> --allow-dirty` (apply mode).
  * ok = the CLI exited 0 AND src/server.js changed.
@@ -85,7 +91,7 @@ export function migrateWithCli(dir, { timeoutMs = 120_000 } = {}) {
   const changed = Object.keys(after).filter((f) => before[f] !== after[f]);
   const out = { status: r.status, stdout: (r.stdout ?? '').slice(-4000), stderr: (r.stderr ?? '').slice(-4000), changed };
   if (r.error) return { ok: false, reason: `CLI failed to run: ${r.error.message}`, ...out };
-  if (r.status !== 0) return { ok: false, reason: `CLI exited ${r.status}`, ...out };
+  if (r.status !== 0) return { ok: false, reason: `CLI exited ${r.status}${failureDetail(out.stdout, out.stderr)}`, ...out };
   if (!changed.includes(join('src', 'server.js'))) return { ok: false, reason: 'CLI exited 0 but did not change src/server.js', ...out };
   return { ok: true, ...out };
 }
