@@ -45,19 +45,46 @@ function newestSourceMtime() {
   return newest;
 }
 
-/** Build dist/ with tsc when the CLI is missing or older than its sources (or when forced). */
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Build dist/ with tsc when the CLI is missing or older than its sources (or when forced).
+ * A lock directory keeps parallel test files / the bench from running tsc at the same time.
+ */
 export function ensureCliBuilt({ force = false } = {}) {
-  const fresh = existsSync(CLI) && statSync(CLI).mtimeMs >= newestSourceMtime();
-  if (fresh && !force) return { ok: true, built: false };
-  const r = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json')], {
-    cwd: REPO,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  if (!existsSync(CLI)) {
-    return { ok: false, built: true, reason: `dist/bin/alova-ssr-migrate.js missing after build (tsc exit ${r.status})\n${(r.stdout ?? '').slice(-2000)}${(r.stderr ?? '').slice(-2000)}` };
+  const isFresh = () => existsSync(CLI) && statSync(CLI).mtimeMs >= newestSourceMtime();
+  if (isFresh() && !force) return { ok: true, built: false };
+  mkdirSync(join(REPO, '.tmp'), { recursive: true });
+  const lock = join(REPO, '.tmp/cli-build.lock');
+  const waitUntil = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > waitUntil) return { ok: false, reason: 'timed out waiting for another CLI build (.tmp/cli-build.lock)' };
+      sleepSync(200);
+    }
   }
-  return { ok: true, built: true, tscStatus: r.status };
+  try {
+    // Another process may have built it while we waited.
+    if (isFresh() && !force) return { ok: true, built: false };
+    const r = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json')], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    if (!existsSync(CLI)) {
+      return { ok: false, built: true, reason: `dist/bin/alova-ssr-migrate.js missing after build (tsc exit ${r.status})\n${(r.stdout ?? '').slice(-2000)}${(r.stderr ?? '').slice(-2000)}` };
+    }
+    return { ok: true, built: true, tscStatus: r.status };
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 function snapshot(dir) {
