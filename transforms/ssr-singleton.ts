@@ -35,6 +35,7 @@ import {
   type Node,
   type Path,
   LOOP_TYPES,
+  SKIPPED_KEYS,
   collectPaths,
   enclosingFunction,
   isBindingReference,
@@ -48,7 +49,7 @@ import { CONTEXT_EXPORTS, type ContextFlavor, DEFAULT_CONTEXT_BASENAME, contextM
 import { type RuleId, docsAnchor, rules } from './lib/rules.js';
 import { type CodeStyle, detectStyle, quoteString } from './lib/style.js';
 import { type TextEdit, applyEdits, indentOfLineAt, lineStartsIn, startsLine } from './lib/text-edits.js';
-import { parserFor } from './lib/parsers.js';
+import { parseFile } from './lib/parsers.js';
 import type { ProjectIndex } from './lib/project-index.js';
 
 export { rules };
@@ -131,7 +132,7 @@ interface Capture {
 }
 
 class FileMigration {
-  private readonly j: ReturnType<typeof jscodeshift.withParser>;
+  private readonly j = jscodeshift;
   private root!: ReturnType<typeof jscodeshift>;
   private program!: Node;
   private style!: CodeStyle;
@@ -145,6 +146,8 @@ class FileMigration {
   private templateRanges: [number, number][] = [];
   private factoriesMigrated = 0;
   private readonly displayPath: string;
+  /** Path relative to the project root: the stable part of every generated instance id. */
+  private readonly idPath: string;
   private readonly cache: CacheMode;
 
   constructor(
@@ -152,9 +155,9 @@ class FileMigration {
     private readonly filePath: string,
     private readonly options: MigrateOptions,
   ) {
-    this.j = jscodeshift.withParser(parserFor(filePath));
     const root = options.root ?? process.cwd();
-    this.displayPath = options.displayPath ?? toPosix(path.relative(root, path.resolve(root, filePath)) || filePath);
+    this.idPath = toPosix(path.relative(path.resolve(root), path.resolve(filePath)) || path.basename(filePath));
+    this.displayPath = options.displayPath ?? this.idPath;
     this.cache = options.cache ?? 'request';
   }
 
@@ -168,7 +171,7 @@ class FileMigration {
       contextFlavor: null,
     };
     try {
-      this.root = this.j(this.text);
+      this.root = this.j(parseFile(this.text, this.filePath));
     } catch (err) {
       const e = err as { message?: string; loc?: { line: number; column: number } };
       const line = e.loc?.line ?? 1;
@@ -265,7 +268,7 @@ class FileMigration {
 
     const major = this.alovaMajor(cfg);
     const instanceName = this.uniqueName(this.baseName(callPath, fnPath));
-    const storeKey = `${this.displayPath}#${instanceName}`;
+    const storeKey = `${this.idPath}#${instanceName}`;
     const baseIndent = indentOfLineAt(this.text, call.start);
     const cfgEdits: TextEdit[] = [];
     const captured = new Map<string, Capture>();
@@ -415,7 +418,14 @@ class FileMigration {
       this.text.slice(0, cfg.end),
       [...cfgEdits, ...dedent],
     ).slice(this.lengthBefore(cfg.start, [...cfgEdits, ...dedent]));
-    const calleeText = this.text.slice(call.start, cfg.start);
+    let calleeText = this.text.slice(call.start, cfg.start);
+    // Explicit type arguments `<RequestConfig, Response, ResponseHeader>` leave L1Cache at its
+    // default (alova's memory adapter type); the request-scoped adapter needs its own type there.
+    const typeArgs = call.typeParameters ?? call.typeArguments;
+    if (typeArgs?.params?.length === 3 && append.some((e) => e.startsWith('l1Cache:'))) {
+      const at = typeArgs.end - 1 - call.start;
+      calleeText = `${calleeText.slice(0, at)}, ReturnType<typeof ${CONTEXT_EXPORTS.cache}>${calleeText.slice(at)}`;
+    }
     const afterText = this.text.slice(cfg.end, call.end);
     const decl = `const ${instanceName} = ${calleeText}${cfgText}${afterText}${this.semi()}${this.style.eol}${this.style.eol}`;
     this.hoisted.push({ at: this.hoistPoint(fnPath, cfg), text: decl });
@@ -459,7 +469,7 @@ class FileMigration {
     let blocked: Blocked | null = null;
     const visit = (q: Path, inFn: boolean) => {
       if (blocked) return;
-      const n = q.node;
+      const n = q.value;
       if (!n || typeof n.type !== 'string') return;
       if (!inFn && (n.type === 'AwaitExpression' || n.type === 'YieldExpression')) blocked = new Blocked('request-dependent-await', n);
       if (!inFn && (n.type === 'ThisExpression' || n.type === 'Super')) blocked = new Blocked('uses-this', n);
@@ -477,7 +487,7 @@ class FileMigration {
   private lexicalThisIn(fp: Path): boolean {
     let found = false;
     const visit = (q: Path) => {
-      const n = q.node;
+      const n = q.value;
       if (found || !n || typeof n.type !== 'string') return;
       if (n.type === 'ThisExpression' || n.type === 'Super') found = true;
       if (n.type === 'Identifier' && n.name === 'arguments' && !q.scope?.lookup('arguments')) found = true;
@@ -495,7 +505,7 @@ class FileMigration {
   /** Identifier references under `p` that resolve to a binding of an enclosing function (request data). */
   private capturedIn(p: Path, cfg: Node): Path[] {
     return collectPaths(p, (n) => n.type === 'Identifier').filter((q) => {
-      if (!isBindingReference(q.node, q.parent?.node, q.name as string)) return false;
+      if (!isBindingReference(q.node, q.parent?.node, fieldName(q))) return false;
       const scope = q.scope?.lookup(q.node.name);
       if (!scope || scope.isGlobal) return false;
       return !isInside(scope.node, cfg);
@@ -509,11 +519,11 @@ class FileMigration {
     const bindings: Path[] = scope.getBindings()[c.name] ?? [];
     const decl = bindings[0];
     if (!decl) throw new Blocked('mutated-binding', ref.node, c.name);
-    const declarator = ancestor(decl, (n) => n.type === 'VariableDeclarator');
+    const declarator = ancestorWithin(decl, (n) => n.type === 'VariableDeclarator');
     if (declarator) {
       if (isInside(call, declarator.node) || declarator.node.start > call.start) throw new Blocked('mutated-binding', ref.node, c.name);
     } else {
-      const cls = ancestor(decl, (n) => n.type === 'ClassDeclaration');
+      const cls = ancestorWithin(decl, (n) => n.type === 'ClassDeclaration');
       if (cls && cls.node.start > call.start) throw new Blocked('mutated-binding', ref.node, c.name);
     }
     // Any write to the binding anywhere in its scope: the old closure saw the new value.
@@ -563,13 +573,13 @@ class FileMigration {
     const declaration = declaratorPath.parentPath.node;
     const scope = declaratorPath.scope;
     const refs = collectPaths(fnPath, (n) => n.type === 'Identifier' && n.name === id.name).filter(
-      (q) => q.node !== id && isBindingReference(q.node, q.parent?.node, q.name as string) && q.scope?.lookup(id.name) === scope,
+      (q) => q.node !== id && isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(id.name) === scope,
     );
     for (const r of refs) {
       const up = skipWrappersUp(r);
       const pn = up.parentPath?.node;
       const okMember = (pn?.type === 'MemberExpression' || pn?.type === 'OptionalMemberExpression') && up.name === 'object';
-      const okArgument = (pn?.type === 'CallExpression' || pn?.type === 'NewExpression') && up.name === 'arguments';
+      const okArgument = (pn?.type === 'CallExpression' || pn?.type === 'NewExpression') && fieldName(up) === 'arguments';
       if (!okMember && !okArgument) throw new Blocked('instance-escapes', r.node, id.name);
     }
     if (declaration.kind !== 'const' && refs.some((r) => r.parent?.node.type === 'AssignmentExpression' && r.name === 'left')) {
@@ -591,7 +601,7 @@ class FileMigration {
     }
     const refs = this.root
       .find(this.j.Identifier, { name: fname })
-      .filter((q: Path) => isBindingReference(q.node, q.parent?.node, q.name as string) && q.scope?.lookup(fname) === declScope)
+      .filter((q: Path) => isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(fname) === declScope)
       .paths()
       .filter((q: Path) => q.node !== fn.id && q.node !== fnPath.parentPath?.node?.id);
     for (const r of refs) {
@@ -612,7 +622,7 @@ class FileMigration {
     // CommonJS: module.exports = f / module.exports.x = f / exports.x = f
     return this.root
       .find(this.j.AssignmentExpression)
-      .filter((p: Path) => isCommonJsExportTarget(p.node.left) && containsIdentifier(p.node.right, name))
+      .filter((p: Path) => isCommonJsExportTarget(p.node.left) && exportsValue(p.node.right, name))
       .size() > 0;
   }
 
@@ -650,7 +660,7 @@ class FileMigration {
     const isBody = container === fn.body;
     const flow = controlFlow(rest);
     if (flow.crossing || flow.yields) throw new Blocked('control-flow-crosses-wrapper', flow.crossing ?? first);
-    this.checkHoistedDeclarations(fnPath, rest, first, last);
+    this.checkHoistedDeclarations(fnPath, p, rest, first, last);
     let mode: WrapPlan['mode'] = 'stmt';
     if (flow.returns.length) {
       const endsWithExit = last.type === 'ReturnStatement' || last.type === 'ThrowStatement';
@@ -666,28 +676,32 @@ class FileMigration {
         }
       }
     }
-    this.wraps.push({ fn, first, last, mode, isAsync, storeKey, returns: isAsync ? flow.returns : [] });
+    // Only returns that mention the instance can hand back an unsent Method; awaiting those keeps
+    // the request inside the context. Other returns stay as they are.
+    const mentionsInstance = (arg: Node) => isInside(exprPath.node, arg) || (instanceVar !== null && containsIdentifier(arg, instanceVar));
+    const toAwait = isAsync ? flow.returns.filter((r) => r.argument && mentionsInstance(r.argument)) : [];
+    this.wraps.push({ fn, first, last, mode, isAsync, storeKey, returns: toAwait });
   }
 
-  /** Names declared in the wrapped statements must not be used before them (they move into a callback). */
-  private checkHoistedDeclarations(fnPath: Path, rest: Node[], first: Node, last: Node): void {
+  /** Names declared in the wrapped statements must not be used outside them (they move into a callback). */
+  private checkHoistedDeclarations(fnPath: Path, firstPath: Path, rest: Node[], first: Node, last: Node): void {
     const declared = new Set<string>();
     for (const st of rest) {
-      if (st.type === 'FunctionDeclaration' || st.type === 'ClassDeclaration') st.id && declared.add(st.id.name);
+      if ((st.type === 'FunctionDeclaration' || st.type === 'ClassDeclaration') && st.id) declared.add(st.id.name);
       if (st.type === 'VariableDeclaration') for (const d of st.declarations) patternNames(d.id).forEach((n) => declared.add(n));
     }
     walkNoFunctions(rest, (n) => {
       if (n.type === 'VariableDeclaration' && n.kind === 'var') for (const d of n.declarations) patternNames(d.id).forEach((x) => declared.add(x));
     });
     if (!declared.size) return;
+    // ast-types gives let/const the function's scope, so this is conservative: a same-named
+    // binding in a sibling block also counts as a use.
+    const restScope = firstPath.scope;
     const outside = collectPaths(fnPath, (n) => n.type === 'Identifier' && declared.has(n.name)).filter(
-      (q) => (q.node.start < first.start || q.node.end > last.end) && isBindingReference(q.node, q.parent?.node, q.name as string),
+      (q) => (q.node.start < first.start || q.node.end > last.end) && isBindingReference(q.node, q.parent?.node, fieldName(q)),
     );
     for (const q of outside) {
-      const s = q.scope?.lookup(q.node.name);
-      if (s && !s.isGlobal && isInside(first, s.node) && !isInside(s.node, first)) {
-        throw new Blocked('control-flow-crosses-wrapper', q.node, q.node.name);
-      }
+      if (q.scope?.lookup(q.node.name) === restScope) throw new Blocked('control-flow-crosses-wrapper', q.node, q.node.name);
     }
   }
 
@@ -1049,9 +1063,9 @@ function findPathOf(p: Path, target: Node): Path {
 }
 
 function forEachChild(p: Path, fn: (c: Path) => void): void {
-  const node = p.node;
+  const node = p.value;
   for (const k of Object.keys(node)) {
-    if (k === 'loc' || k === 'comments' || k === 'tokens' || k === 'extra' || k === 'typeAnnotation' || k === 'typeParameters' || k === 'returnType' || k === 'typeArguments') continue;
+    if (SKIPPED_KEYS.has(k) || k === 'typeAnnotation' || k === 'typeParameters' || k === 'returnType' || k === 'typeArguments') continue;
     const v = node[k];
     if (Array.isArray(v)) v.forEach((c, i) => c && typeof c.type === 'string' && fn(p.get(k, i)));
     else if (v && typeof v === 'object' && typeof v.type === 'string') fn(p.get(k));
@@ -1065,9 +1079,18 @@ function insideNonArrowFunction(q: Path, stop: Node): boolean {
   return false;
 }
 
-function ancestor(p: Path, test: (n: Node) => boolean): Path | null {
-  for (let q: Path | null = p; q; q = q.parentPath) if (test(q.node)) return q;
+/** The nearest ancestor (or self) passing `test`, not looking past the nearest function. */
+function ancestorWithin(p: Path, test: (n: Node) => boolean): Path | null {
+  for (let q: Path | null = p; q; q = q.parentPath) {
+    if (test(q.node)) return q;
+    if (isFunction(q.node)) return null;
+  }
   return null;
+}
+
+/** The field a path sits in (`arguments` for an argument, not its index). */
+function fieldName(p: Path): string {
+  return typeof p.name === 'number' ? (p.parentPath?.name as string) : (p.name as string);
 }
 
 function stripPrefix(s: string, prefix: string): string {
@@ -1202,6 +1225,14 @@ function factoryBinding(fnPath: Path): { name: string; declScope: Node; exported
     };
   }
   return null;
+}
+
+/** `module.exports = f` or `module.exports = { f }` / `{ g: f }`: the value itself is exported. */
+function exportsValue(right: Node, name: string): boolean {
+  const r = unwrapExpression(right);
+  if (r.type === 'Identifier') return r.name === name;
+  if (r.type === 'ObjectExpression') return r.properties.some((p: Node) => p.type !== 'SpreadElement' && p.value && unwrapExpression(p.value).type === 'Identifier' && unwrapExpression(p.value).name === name);
+  return false;
 }
 
 function isCommonJsExportTarget(left: Node): boolean {

@@ -63,6 +63,9 @@ export function skipWrappersUp(path: Path): Path {
   return p;
 }
 
+/** Keys that never hold runtime code. */
+export const SKIPPED_KEYS = new Set(['loc', 'start', 'end', 'comments', 'leadingComments', 'trailingComments', 'innerComments', 'tokens', 'extra', 'original']);
+
 const TYPE_CONTEXT_KEYS = new Set([
   'typeAnnotation',
   'typeParameters',
@@ -84,8 +87,7 @@ export function walk(root: Node, visit: (node: Node, parents: Node[], key: strin
     if (visit(node, parents, key) === false) return;
     parents.push(node);
     for (const k of Object.keys(node)) {
-      if (k === 'loc' || k === 'start' || k === 'end' || k === 'comments' || k === 'leadingComments' || k === 'trailingComments' || k === 'extra' || k === 'tokens') continue;
-      if (TYPE_CONTEXT_KEYS.has(k)) continue;
+      if (SKIPPED_KEYS.has(k) || TYPE_CONTEXT_KEYS.has(k)) continue;
       const v = node[k];
       if (Array.isArray(v)) for (const c of v) rec(c, k);
       else if (v && typeof v === 'object' && typeof v.type === 'string') rec(v, k);
@@ -99,6 +101,8 @@ export function walk(root: Node, visit: (node: Node, parents: Node[], key: strin
 export function isBindingReference(node: Node, parent: Node, key: string): boolean {
   if (node.type !== 'Identifier') return false;
   if (!parent) return true;
+  // The name of a function or class declares it (in the outer scope); it reads nothing.
+  if (key === 'id' && (isFunction(parent) || parent.type === 'ClassDeclaration' || parent.type === 'ClassExpression')) return false;
   switch (parent.type) {
     case 'MemberExpression':
     case 'OptionalMemberExpression':
@@ -142,11 +146,12 @@ export function staticKey(prop: Node): string | null {
 export function collectPaths(path: Path, test: (node: Node) => boolean): Path[] {
   const out: Path[] = [];
   const rec = (p: Path) => {
-    const node = p.node;
+    // `value`, not `node`: for a child that ast-types does not know as a Node, `node` is the parent.
+    const node = p.value;
     if (!node || typeof node.type !== 'string') return;
     if (test(node)) out.push(p);
     for (const k of Object.keys(node)) {
-      if (k === 'loc' || k === 'comments' || k === 'tokens' || k === 'extra' || TYPE_CONTEXT_KEYS.has(k)) continue;
+      if (SKIPPED_KEYS.has(k) || TYPE_CONTEXT_KEYS.has(k)) continue;
       const v = node[k];
       if (Array.isArray(v)) {
         v.forEach((c, i) => {

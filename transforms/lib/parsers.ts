@@ -1,60 +1,89 @@
 /**
  * One parser per file, chosen from its extension, never one parser for all: TSX syntax is invalid
  * TS (`<T>x` casts), and Flow-flavoured Babel misreads some plain JS, so
- *   .tsx            -> jscodeshift's `tsx` parser
- *   .ts .mts .cts   -> jscodeshift's `ts` parser
+ *   .tsx               -> @babel/parser with jscodeshift's `tsx` plugin set (typescript + jsx)
+ *   .ts .mts .cts      -> @babel/parser with jscodeshift's `ts` plugin set (typescript)
  *   .js .jsx .mjs .cjs -> @babel/parser with JSX (no Flow), sourceType inferred per file.
+ *
+ * We call @babel/parser directly and hand the AST to jscodeshift (`j(ast)`) instead of letting
+ * jscodeshift parse through recast: recast rewrites `start`/`end` from tab-expanded columns, so
+ * offsets drift in tab-indented files, and our edits are offset-based. It is also much faster
+ * (no token copying or reprint bookkeeping, which we never use).
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { parse as babelParse } from '@babel/parser';
 
-const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AST = any;
 
-interface Parser {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  parse(code: string): any;
-}
+const COMMON = {
+  allowImportExportEverywhere: true,
+  allowReturnOutsideFunction: true,
+  startLine: 1,
+  tokens: false,
+  errorRecovery: false,
+};
 
-let babelJsx: Parser | null = null;
+/** The plugins of jscodeshift's parser/tsOptions.js (minus the Flow-only ones), plus typescript. */
+const TS_PLUGINS: unknown[] = [
+  'asyncGenerators',
+  'decoratorAutoAccessors',
+  'bigInt',
+  'classPrivateMethods',
+  'classPrivateProperties',
+  'classProperties',
+  'decorators-legacy',
+  'dynamicImport',
+  'exportDefaultFrom',
+  'importAttributes',
+  'importMeta',
+  'nullishCoalescingOperator',
+  'numericSeparator',
+  'objectRestSpread',
+  'optionalCatchBinding',
+  'optionalChaining',
+  'topLevelAwait',
+  'typescript',
+];
 
-function jsParser(): Parser {
-  if (babelJsx) return babelJsx;
-  const babel = require('@babel/parser') as { parse(code: string, opts: object): unknown };
-  const options = {
-    sourceType: 'unambiguous',
-    allowImportExportEverywhere: true,
-    allowReturnOutsideFunction: true,
-    allowAwaitOutsideFunction: true,
-    errorRecovery: false,
-    startLine: 1,
-    tokens: true,
-    plugins: [
-      'jsx',
-      'classProperties',
-      'classPrivateProperties',
-      'classPrivateMethods',
-      ['decorators', { decoratorsBeforeExport: false }],
-      'dynamicImport',
-      'exportDefaultFrom',
-      'importMeta',
-      'importAttributes',
-      'nullishCoalescingOperator',
-      'numericSeparator',
-      'objectRestSpread',
-      'optionalCatchBinding',
-      'optionalChaining',
-      'topLevelAwait',
-    ],
-  };
-  babelJsx = { parse: (code: string) => babel.parse(code, options) };
-  return babelJsx;
-}
+const JS_PLUGINS: unknown[] = [
+  'jsx',
+  'classProperties',
+  'classPrivateProperties',
+  'classPrivateMethods',
+  ['decorators', { decoratorsBeforeExport: false }],
+  'dynamicImport',
+  'exportDefaultFrom',
+  'importMeta',
+  'importAttributes',
+  'nullishCoalescingOperator',
+  'numericSeparator',
+  'objectRestSpread',
+  'optionalCatchBinding',
+  'optionalChaining',
+  'topLevelAwait',
+];
 
-export type ParserChoice = 'ts' | 'tsx' | Parser;
+export type ParserKind = 'ts' | 'tsx' | 'js';
 
-export function parserFor(file: string): ParserChoice {
+export function parserKind(file: string): ParserKind {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.tsx') return 'tsx';
   if (ext === '.ts' || ext === '.mts' || ext === '.cts') return 'ts';
-  return jsParser();
+  return 'js';
+}
+
+/** Parses `code` as the file at `file` would be parsed. Throws Babel's SyntaxError (with `loc`). */
+export function parseFile(code: string, file: string): AST {
+  const kind = parserKind(file);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const parse = babelParse as (code: string, opts: any) => AST;
+  if (kind === 'js') return parse(code, { ...COMMON, sourceType: 'unambiguous', plugins: JS_PLUGINS });
+  return parse(code, { ...COMMON, sourceType: 'module', plugins: kind === 'tsx' ? ['jsx', ...TS_PLUGINS] : TS_PLUGINS });
+}
+
+/** jscodeshift parser name for the same file (used when we must hand jscodeshift a parser). */
+export function jscodeshiftParserName(file: string): 'ts' | 'tsx' | 'babylon' {
+  const kind = parserKind(file);
+  return kind === 'js' ? 'babylon' : kind;
 }

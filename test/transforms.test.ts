@@ -1,0 +1,210 @@
+/**
+ * Fixture-driven tests, one per pair, discovered automatically (the @next/codemod habit): adding a
+ * case means adding files, never test code.
+ *
+ *   fixtures/<transform>/<case>.input.<ext>     the code before
+ *   fixtures/<transform>/<case>.output.<ext>    the code after (absent: the file must stay unchanged)
+ *   fixtures/<transform>/<case>.items.txt       expected review items, `line:col ruleId` per line (absent: none)
+ *   fixtures/<transform>/<case>.options.json    transform options (e.g. {"cache": "off"})
+ *
+ * Every pair is also checked for idempotency (output -> output changes nothing and reports nothing)
+ * and that the output re-parses with the file's own parser. All migrated TypeScript outputs are
+ * type-checked together with tsc against the real alova typings.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { migrateSource, ruleIds, rules } from '../transforms/ssr-singleton.js';
+import { parseFile } from '../transforms/lib/parsers.js';
+import { renderContextModule } from '../transforms/lib/context-module.js';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures');
+const REPO = path.resolve(__dirname, '..');
+
+interface Case {
+  transform: string;
+  name: string;
+  ext: string;
+  dir: string;
+  input: string;
+  output: string | null;
+  items: string[];
+  options: Record<string, unknown>;
+}
+
+function discoverCases(): Case[] {
+  const cases: Case[] = [];
+  for (const transform of fs.readdirSync(FIXTURES)) {
+    const dir = path.join(FIXTURES, transform);
+    if (!fs.existsSync(path.join(REPO, 'transforms', `${transform}.ts`))) continue;
+    for (const f of fs.readdirSync(dir).sort()) {
+      const m = /^(.*)\.input(\.[a-z]+)$/.exec(f);
+      if (!m) continue;
+      const [, name, ext] = m;
+      const read = (p: string) => (fs.existsSync(path.join(dir, p)) ? fs.readFileSync(path.join(dir, p), 'utf8') : null);
+      cases.push({
+        transform,
+        name,
+        ext,
+        dir,
+        input: read(f)!,
+        output: read(`${name}.output${ext}`),
+        items: (read(`${name}.items.txt`) ?? '').split('\n').map((l) => l.trim()).filter(Boolean),
+        options: JSON.parse(read(`${name}.options.json`) ?? '{}'),
+      });
+    }
+  }
+  return cases;
+}
+
+const cases = discoverCases();
+
+/** The file path the transform sees: `<dir>/<case><ext>`, so ids read `<case><ext>#name`. */
+const virtualPath = (c: Case) => path.join(c.dir, c.name + c.ext);
+
+describe('fixtures', () => {
+  it('has at least 25 input/output pairs and every manual-review rule has a fixture', () => {
+    expect(cases.filter((c) => c.output !== null).length).toBeGreaterThanOrEqual(25);
+    const covered = new Set(cases.flatMap((c) => c.items.map((i) => i.split(' ')[1])));
+    const reviewRules = ruleIds.filter((id) => rules[id].kind === 'manual-review' || rules[id].kind === 'security' || rules[id].kind === 'warning');
+    // unsupported-hook-shape, name-conflict and unsafe-singleton are covered by unit tests below.
+    const uncovered = reviewRules.filter((id) => !covered.has(id) && !['unsupported-hook-shape', 'name-conflict', 'unsafe-singleton', 'factory-escapes'].includes(id));
+    expect(uncovered, `rules without a fixture: ${uncovered.join(', ')}`).toEqual([]);
+  });
+
+  for (const c of cases) {
+    describe(`${c.transform}/${c.name}${c.ext}`, () => {
+      const run = (text: string) => migrateSource(text, virtualPath(c), { root: c.dir, ...(c.options as object) });
+
+      it(c.output === null ? 'is left unchanged' : 'produces the expected output', () => {
+        const r = run(c.input);
+        expect(r.output).toBe(c.output);
+      });
+
+      it('reports exactly the expected review items', () => {
+        const r = run(c.input);
+        expect(r.items.map((i) => `${i.line}:${i.col} ${i.ruleId}`)).toEqual(c.items);
+        for (const i of r.items) {
+          expect(i.message.length).toBeGreaterThan(10);
+          expect(i.docs).toBe(`README.md#rule-${i.ruleId}`);
+          expect(i.excerpt.length).toBeGreaterThan(0);
+        }
+      });
+
+      if (c.output !== null) {
+        it('output re-parses with the file parser', () => {
+          expect(() => parseFile(c.output!, virtualPath(c))).not.toThrow();
+        });
+        it('is idempotent: a second run changes nothing and reports nothing', () => {
+          const again = run(c.output!);
+          expect(again.output).toBeNull();
+          expect(again.items).toEqual([]);
+        });
+      }
+    });
+  }
+});
+
+describe('type-check of migrated TypeScript fixtures', () => {
+  it('tsc --strict accepts every .output.ts/.tsx with the generated context module and real alova types', () => {
+    const tmp = fs.mkdtempSync(path.join(REPO, '.tmp-typecheck-'));
+    try {
+      const outputs = cases.filter((c) => c.output !== null && /\.tsx?$/.test(c.ext));
+      expect(outputs.length).toBeGreaterThan(10);
+      for (const c of outputs) fs.writeFileSync(path.join(tmp, `${c.name}${c.ext}`), c.output!);
+      fs.writeFileSync(path.join(tmp, 'alova-request-context.ts'), renderContextModule('ts'));
+      fs.writeFileSync(path.join(tmp, 'jsx.d.ts'), 'declare namespace JSX { interface IntrinsicElements { [name: string]: any } interface Element {} }\n');
+      fs.writeFileSync(
+        path.join(tmp, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            target: 'ES2022',
+            module: 'ESNext',
+            moduleResolution: 'Bundler',
+            jsx: 'preserve',
+            skipLibCheck: true,
+            types: ['node'],
+            typeRoots: [path.join(REPO, 'node_modules/@types')],
+          },
+          include: ['*.ts', '*.tsx'],
+        }),
+      );
+      const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', tmp], { encoding: 'utf8' });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('plain jscodeshift can run the transform', () => {
+  it('jscodeshift -t dist/cjs/transforms/ssr-singleton.js gives the fixture output', () => {
+    const c = cases.find((x) => x.name === 'aliased-import')!;
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jscs-'));
+    try {
+      const file = path.join(tmp, `${c.name}${c.ext}`);
+      fs.writeFileSync(file, c.input);
+      const r = spawnSync(
+        process.execPath,
+        [path.join(REPO, 'node_modules/jscodeshift/bin/jscodeshift.js'), '-t', path.join(REPO, 'dist/cjs/transforms/ssr-singleton.js'), '--run-in-band', '--parser=ts', `--root=${tmp}`, file],
+        { encoding: 'utf8' },
+      );
+      expect(r.status).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toBe(c.output);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('transform unit cases (valid = untouched, invalid = reported)', () => {
+  const run = (code: string, file = 'x.ts') => migrateSource(code, path.join(os.tmpdir(), file), { root: os.tmpdir() });
+
+  it('reports a name conflict instead of shadowing an existing helper', () => {
+    const code = `import { createAlova } from 'alova';\nconst runInAlovaContext = 1;\nexport async function h(t: string) {\n  const api = createAlova({ requestAdapter: null as any, beforeRequest(m) { m.config.headers.a = t; } });\n  return await api.Get('/x');\n}\n`;
+    const r = run(code);
+    expect(r.output).toBeNull();
+    expect(r.items.map((i) => i.ruleId)).toEqual(['name-conflict']);
+  });
+
+  it('reports a beforeRequest it cannot extend when baseURL must move into it', () => {
+    const code = `import { createAlova } from 'alova';\nimport { hook } from './hook';\nexport async function h(base: string) {\n  const api = createAlova({ baseURL: base, requestAdapter: null as any, beforeRequest: hook });\n  return await api.Get('/x');\n}\n`;
+    const r = run(code);
+    expect(r.output).toBeNull();
+    expect(r.items.map((i) => i.ruleId)).toEqual(['unsupported-hook-shape']);
+  });
+
+  it('reports a factory used as a value (callers cannot all be found)', () => {
+    const code = `import { createAlova } from 'alova';\nfunction make(t: string) {\n  return createAlova({ requestAdapter: null as any, beforeRequest(m) { m.config.headers.a = t; } });\n}\nexport const factories = [make];\n`;
+    const r = run(code);
+    expect(r.output).toBeNull();
+    expect(r.items.map((i) => i.ruleId)).toEqual(['factory-escapes']);
+  });
+
+  it('leaves files without alova untouched, and ignores a local function named createAlova', () => {
+    expect(run(`export const x = 1;\n`).output).toBeNull();
+    const local = `function createAlova(o: object) { return o; }\nexport function f(t: string) { return createAlova({ t }); }\n`;
+    const r = run(local);
+    expect(r.output).toBeNull();
+    expect(r.items).toEqual([]);
+  });
+
+  it('preserves CRLF line endings and a BOM', () => {
+    const c = cases.find((x) => x.name === 'named-import-arrow')!;
+    const crlf = '\uFEFF' + c.input.replace(/\n/g, '\r\n');
+    const r = migrateSource(crlf, virtualPath(c), { root: c.dir });
+    expect(r.output).toBe('\uFEFF' + c.output!.replace(/\n/g, '\r\n'));
+  });
+
+  it('a TSX-only construct parses as .tsx and a <T> cast parses as .ts (parser chosen per extension)', () => {
+    expect(() => parseFile('const a = <div />;', 'a.tsx')).not.toThrow();
+    expect(() => parseFile('const a = <any>b;', 'a.ts')).not.toThrow();
+    expect(() => parseFile('const a = <any>b;', 'a.tsx')).toThrow();
+    expect(() => parseFile('const a = <div />;', 'a.jsx')).not.toThrow();
+  });
+});
