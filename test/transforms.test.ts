@@ -208,3 +208,12 @@ describe('transform unit cases (valid = untouched, invalid = reported)', () => {
     expect(() => parseFile('const a = <div />;', 'a.jsx')).not.toThrow();
   });
 });
+
+describe('rule catalogue', () => {
+  it('every rule id has a README anchor (#### rule-<id>) and a description', () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const missing = ruleIds.filter((id) => !readme.includes(`#### rule-${id}\n`));
+    expect(missing).toEqual([]);
+    for (const id of ruleIds) expect(rules[id].description.length).toBeGreaterThan(10);
+  });
+});
