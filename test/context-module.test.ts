@@ -1,0 +1,149 @@
+/**
+ * The generated request-context module, exercised with the REAL alova 3.5.5 against a real HTTP
+ * upstream on 127.0.0.1. These are the runtime guarantees the transform's output relies on.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAlova } from 'alova';
+import adapterFetch from 'alova/fetch';
+import { renderContextModule } from '../transforms/lib/context-module.js';
+
+const REPO = path.resolve(__dirname, '..');
+
+interface Ctx {
+  runInAlovaContext<T>(fn: () => T): T;
+  provideAlovaContext<T>(instance: T, id: string, values: Record<string, unknown>): T;
+  useAlovaContext(id: string): Record<string, unknown>;
+  requestScopedCache(id: string): { set(k: string, v: unknown): void; get(k: string): unknown; remove(k: string): void; clear(): void };
+}
+
+let ctx: Ctx;
+let server: http.Server;
+let base: string;
+let hits = 0;
+let dir: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(REPO, '.tmp-ctx-'));
+  const file = path.join(dir, 'alova-request-context.mjs');
+  fs.writeFileSync(file, renderContextModule('mjs'));
+  ctx = (await import(file)) as Ctx;
+  server = http.createServer((req, res) => {
+    hits++;
+    // A small delay so that concurrent identical requests overlap.
+    setTimeout(() => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ user: req.headers.authorization ?? null, path: req.url }));
+    }, 5);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The shape the transform emits for a factory `createApi(token)`. */
+function migratedFactory(id: string, cache: 'request' | 'default') {
+  const instance = createAlova({
+    baseURL: base,
+    requestAdapter: adapterFetch(),
+    beforeRequest(method) {
+      const { token } = ctx.useAlovaContext(id);
+      method.config.headers.Authorization = token as string;
+    },
+    responded: (r: Response) => r.json(),
+    id,
+    shareRequest: false,
+    snapshots: 0,
+    ...(cache === 'request' ? { l1Cache: ctx.requestScopedCache(id) } : {}),
+  });
+  const createApi = (token: string) => ctx.provideAlovaContext(instance, id, { token });
+  return { instance, createApi };
+}
+
+describe('request context with real alova', () => {
+  it('an unsent Method returned from the wrapped code is sent inside the context (return await)', async () => {
+    const { createApi } = migratedFactory('t1', 'request');
+    const loadMe = async (token: string) =>
+      await ctx.runInAlovaContext(async () => {
+        const api = createApi(token);
+        return await api.Get('/me');
+      });
+    const [a, b] = await Promise.all([loadMe('alice'), loadMe('bob')]);
+    expect(a).toMatchObject({ user: 'alice' });
+    expect(b).toMatchObject({ user: 'bob' });
+  });
+
+  it('a synchronous callback that returns an unsent Method loses the context: the request fails loudly (why method-escapes-context is reported)', async () => {
+    const { createApi } = migratedFactory('t2', 'request');
+    const method = ctx.runInAlovaContext(() => createApi('alice').Get('/me'));
+    await expect(method).rejects.toThrow(/sent outside its request context.*runInAlovaContext/);
+  });
+
+  it('the factory outside any context throws an error that names the fix', () => {
+    const { createApi } = migratedFactory('t3', 'request');
+    expect(() => createApi('alice')).toThrow(/called outside a request context.*runInAlovaContext/);
+  });
+
+  it('concurrent identical GETs of different users are never merged (shareRequest: false)', async () => {
+    const { createApi } = migratedFactory('t4', 'request');
+    const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+    const got = await Promise.all(
+      users.map((u) => ctx.runInAlovaContext(async () => (await createApi(u).Get('/same')) as { user: string })),
+    );
+    expect(got.map((g) => g.user)).toEqual(users);
+  });
+
+  it('requestScopedCache: caching works inside one request, nothing crosses requests, nothing is stored outside', async () => {
+    const { createApi, instance } = migratedFactory('t5', 'request');
+    hits = 0;
+    const twiceInOneRequest = await ctx.runInAlovaContext(async () => {
+      const api = createApi('alice');
+      const first = await api.Get('/cached');
+      const second = await api.Get('/cached');
+      return [first, second];
+    });
+    expect(twiceInOneRequest).toEqual([
+      { user: 'alice', path: '/cached' },
+      { user: 'alice', path: '/cached' },
+    ]);
+    expect(hits).toBe(1);
+    const otherUser = await ctx.runInAlovaContext(async () => createApi('bob').Get('/cached'));
+    expect(otherUser).toEqual({ user: 'bob', path: '/cached' });
+    expect(hits).toBe(2);
+    const adapter = instance.l1Cache as ReturnType<Ctx['requestScopedCache']>;
+    adapter.set('k', 1);
+    expect(adapter.get('k')).toBeUndefined();
+  });
+
+  it('control: with alova\'s default cache a naive singleton serves alice\'s response to bob (the check above can fail)', async () => {
+    const { createApi } = migratedFactory('t6', 'default');
+    await ctx.runInAlovaContext(async () => createApi('alice').Get('/shared-cache'));
+    const bob = await ctx.runInAlovaContext(async () => createApi('bob').Get('/shared-cache'));
+    expect(bob).toEqual({ user: 'alice', path: '/shared-cache' });
+  });
+
+  it('nested contexts: two different factories in one request both see their data', async () => {
+    const users = migratedFactory('t7a', 'request');
+    const billing = migratedFactory('t7b', 'request');
+    const out = await ctx.runInAlovaContext(async () => {
+      const u = users.createApi('alice');
+      const me = await u.Get('/me');
+      return await ctx.runInAlovaContext(async () => {
+        const b = billing.createApi('acct-9');
+        return [me, await b.Get('/invoices'), await u.Get('/me2')];
+      });
+    });
+    expect(out).toEqual([
+      { user: 'alice', path: '/me' },
+      { user: 'acct-9', path: '/invoices' },
+      { user: 'alice', path: '/me2' },
+    ]);
+  });
+});
