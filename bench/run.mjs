@@ -47,6 +47,7 @@ try {
       'sample-ms': { type: 'string', default: '50' },
       'factory-rule': { type: 'string' },
       'call-site-rule': { type: 'string' },
+      'match-line': { type: 'boolean', default: false },
       'budget-s': { type: 'string', default: '150' },
       'with-parse-only': { type: 'boolean', default: false },
       'jscodeshift-babel': { type: 'boolean', default: false },
@@ -105,6 +106,10 @@ const versions = {
   grep: sh('grep', ['--version']).stdout.split('\n')[0],
   gitRev,
   gitDirty,
+  distBuilt: {
+    transform: have.transform ? fs.statSync(TRANSFORM).mtime.toISOString() : null,
+    cli: have.cli ? fs.statSync(CLI).mtime.toISOString() : null,
+  },
 };
 const missing = [];
 if (!have.transform) missing.push(`${path.relative(ROOT, TRANSFORM)} (jscodeshift runs skipped; run npm run build)`);
@@ -145,11 +150,11 @@ function parseJscodeshiftSummary(text) {
     return m ? Number(m[1]) : null;
   };
   const r = {
-    selected: num(/Processing (\d+) files/),
-    errors: num(/(\d+) errors/),
-    unmodified: num(/(\d+) unmodified/),
-    skipped: num(/(\d+) skipped/),
-    ok: num(/(\d+) ok/),
+    selected: num(/^Processing (\d+) files/m),
+    errors: num(/^(\d+) errors\s*$/m),
+    unmodified: num(/^(\d+) unmodified\s*$/m),
+    skipped: num(/^(\d+) skipped\s*$/m),
+    ok: num(/^(\d+) ok\s*$/m),
     emfile: (text.match(/EMFILE/g) ?? []).length,
   };
   r.accounted = [r.errors, r.unmodified, r.skipped, r.ok].every((x) => x !== null) ? r.errors + r.unmodified + r.skipped + r.ok : null;
@@ -241,7 +246,7 @@ for (const size of sizes) {
       }
       if (report) {
         entry.accounting.cli = cliAccounting(report);
-        const v = verifyReport(report, expected, { corpusDir: dir, cwd: dir, factoryRule: values['factory-rule'], callSiteRule: values['call-site-rule'] });
+        const v = verifyReport(report, expected, { corpusDir: dir, cwd: dir, factoryRule: values['factory-rule'], callSiteRule: values['call-site-rule'], matchLine: values['match-line'] });
         entry.verification = v;
         log(formatVerification(v).split('\n').map((l) => '   ' + l).join('\n'));
         if (!v.ok) exitCode = 1;
@@ -330,6 +335,14 @@ for (const size of sizes) {
   results.sizes.push(entry);
 }
 results.totalS = (Date.now() - started) / 1000;
+// The build under test must not change while we measure (someone ran npm run build).
+for (const [k, f] of [['transform', TRANSFORM], ['cli', CLI]]) {
+  if (versions.distBuilt[k] && fs.existsSync(f) && fs.statSync(f).mtime.toISOString() !== versions.distBuilt[k]) {
+    const msg = `${path.relative(ROOT, f)} was rebuilt during the run: the figures mix two builds`;
+    log(`bench: WARNING ${msg}`);
+    results.warnings = [...(results.warnings ?? []), msg];
+  }
+}
 
 // ------------------------------------------------------------------ report
 
@@ -338,11 +351,12 @@ const mb = (kb) => (kb === null || kb === undefined ? '–' : (kb / 1024).toFixe
 const md = [];
 md.push(`# alova-ssr-migrate benchmark${ulimit ? ` (b and c under ulimit -n ${ulimit})` : ''}`, '');
 md.push(`Machine: ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memGiB} GiB RAM, ${machine.os}, Node ${machine.node}, ulimit -n ${machine.ulimitN}.`);
-md.push(`Versions: alova-ssr-migrate ${versions.tool} (git ${versions.gitRev ?? '?'}${versions.gitDirty ? ', dirty' : ''}), jscodeshift ${versions.jscodeshift}, ${versions.grep}. Seed ${seed}. Total bench time ${fmt(results.totalS, 0)} s.`);
+md.push(`Versions: alova-ssr-migrate ${versions.tool} (git ${versions.gitRev ?? '?'}${versions.gitDirty ? ', dirty' : ''}; dist built ${versions.distBuilt.cli ?? '–'}), jscodeshift ${versions.jscodeshift}, ${versions.grep}. Seed ${seed}. Total bench time ${fmt(results.totalS, 0)} s.`);
 md.push('');
 md.push('Wall = median of the timed runs (min–max); CPU = median user+sys of the whole process tree (GNU time, includes waited-for children);');
 md.push('max RSS = largest single process of the tree (GNU time %M); tree RSS = peak of the summed RSS of all live processes of the tree, sampled every ' + machine.rssSampling + '.');
 if (missing.length) md.push('', `**Not measured:** ${missing.join('; ')}.`);
+if (results.warnings?.length) md.push('', `**Warning:** ${results.warnings.join('; ')}.`);
 md.push('');
 md.push('| files | tool | runs | wall s (median) | min–max | CPU s | max RSS MB (1 proc) | tree RSS MB (sampled) | files/s |');
 md.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|');

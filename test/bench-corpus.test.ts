@@ -275,6 +275,18 @@ describe('bench verifier', () => {
     expect(v.unexpectedFiles[0].mention).toBe(true);
   });
 
+  it('tells a call site anchored at another column of the planted line apart from a miss', () => {
+    const report = perfectReport();
+    for (const f of report.files) for (const e of f.edits as { ruleId: string; col: number }[]) if (e.ruleId === 'rewire-call-site') e.col = 3;
+    const strict = verifyReport(report, expected, { corpusDir: dir, cwd: dir });
+    expect(strict.ok).toBe(false);
+    expect(strict.missingCallSites).toHaveLength(0);
+    expect(strict.extraCallSites).toHaveLength(0);
+    expect(strict.colMismatch).toHaveLength(expected.callSites.length);
+    expect(strict.problems.join('\n')).toMatch(/at another column/);
+    expect(verifyReport(report, expected, { corpusDir: dir, cwd: dir, matchLine: true }).ok).toBe(true);
+  });
+
   it('a report that migrates nothing fails with every planted item missing', () => {
     const v = verifyReport({ files: [], summary: { factoriesMigrated: 0, callSitesRewired: 0 } }, expected, { corpusDir: dir, cwd: dir });
     expect(v.ok).toBe(false);

@@ -13,7 +13,8 @@ export interface Verification {
   unexpectedFiles: { file: string; mention: boolean }[];
   failed: unknown[];
   filesNotInReport: string[];
+  colMismatch: { file: string; line: number; plantedCol: number; reportedCol: number; ruleId: string; callee: string }[];
   [key: string]: unknown;
 }
-export function verifyReport(report: unknown, expected: Expected, opts: { corpusDir: string; cwd: string; factoryRule?: string; callSiteRule?: string }): Verification;
+export function verifyReport(report: unknown, expected: Expected, opts: { corpusDir: string; cwd: string; factoryRule?: string; callSiteRule?: string; matchLine?: boolean }): Verification;
 export function formatVerification(v: Verification, max?: number): string;

@@ -5,6 +5,7 @@
 //     `createAlova(` call (or, when --factory-rule is given, an edit with that rule id);
 //   - a call site is found when an edit in its file is anchored at the exact line AND
 //     column of the factory call.
+// (With matchLine, a call-site edit on the planted line at another column also counts.)
 // Edits whose rule id looks like a factory/call-site rule (or equals the given rule ids)
 // but sit anywhere else are "extra". Per-file and summary counters
 // (factoriesMigrated / callSitesRewired) are compared too, so a report that anchors its
@@ -26,7 +27,7 @@ function classify(ruleId, opts) {
 /**
  * @param {any} report parsed RunReport
  * @param {any} expected parsed expected.json
- * @param {{ corpusDir: string, cwd: string, factoryRule?: string, callSiteRule?: string }} opts
+ * @param {{ corpusDir: string, cwd: string, factoryRule?: string, callSiteRule?: string, matchLine?: boolean }} opts
  */
 export function verifyReport(report, expected, opts) {
   const norm = (file) => path.relative(opts.corpusDir, path.resolve(opts.cwd, file)).split(path.sep).join('/');
@@ -82,8 +83,19 @@ export function verifyReport(report, expected, opts) {
 
   const missingF = [...expF.keys()].filter((k) => !gotF.has(k)).map((k) => expF.get(k));
   const extraF = [...gotF.keys()].filter((k) => !expF.has(k)).map((k) => ({ key: k, ruleId: gotF.get(k).ruleId }));
-  const missingC = [...expC.keys()].filter((k) => !gotC.has(k)).map((k) => expC.get(k));
-  const extraC = [...gotC.keys()].filter((k) => !expC.has(k)).map((k) => ({ key: k, ruleId: gotC.get(k).ruleId }));
+  let missingC = [...expC.keys()].filter((k) => !gotC.has(k)).map((k) => expC.get(k));
+  let extraC = [...gotC.keys()].filter((k) => !expC.has(k)).map((k) => ({ key: k, ruleId: gotC.get(k).ruleId, edit: gotC.get(k) }));
+  // A call-site edit on the planted line but at another column (e.g. anchored at the start of
+  // the statement instead of the factory call) is its own category, not a miss plus an extra.
+  const colMismatch = [];
+  for (const c of [...missingC]) {
+    const other = extraC.find((x) => x.key.startsWith(`${c.file}:${c.line}:`));
+    if (!other) continue;
+    colMismatch.push({ file: c.file, line: c.line, plantedCol: c.col, reportedCol: other.edit.col, ruleId: other.ruleId, callee: c.callee });
+    missingC = missingC.filter((x) => x !== c);
+    extraC = extraC.filter((x) => x !== other);
+  }
+  extraC = extraC.map(({ key, ruleId }) => ({ key, ruleId }));
   const filesNotInReport = [...expPerFile.keys()].filter((f) => !seenFiles.has(f));
 
   const s = report.summary ?? {};
@@ -93,6 +105,10 @@ export function verifyReport(report, expected, opts) {
   if (extraF.length) problems.push(`${extraF.length} factory edits at positions that were not planted`);
   if (missingC.length) problems.push(`${missingC.length} planted call sites not reported at their line:col`);
   if (extraC.length) problems.push(`${extraC.length} call-site edits at positions that were not planted`);
+  if (colMismatch.length && !opts.matchLine) {
+    const cols = [...new Set(colMismatch.map((m) => `${m.reportedCol} vs ${m.plantedCol}`))].slice(0, 3).join(', ');
+    problems.push(`${colMismatch.length} call sites reported on the planted line but at another column (reported vs planted col: ${cols}...; --match-line accepts these)`);
+  }
   if (counterMismatch.length) problems.push(`${counterMismatch.length} planted files with per-file counters different from expected`);
   if (unexpectedFiles.length) problems.push(`${unexpectedFiles.length} files reported (edits or review items) that hold no planted code (${unexpectedFiles.filter((u) => u.mention).length} of them mention-only files)`);
   if (failed.length) problems.push(`${failed.length} files failed`);
@@ -102,7 +118,8 @@ export function verifyReport(report, expected, opts) {
     ok: problems.length === 0,
     problems,
     expected: { factories: expected.factories.length, callSites: expected.callSites.length },
-    matched: { factories: expected.factories.length - missingF.length, callSites: expected.callSites.length - missingC.length },
+    matched: { factories: expected.factories.length - missingF.length, callSites: expected.callSites.length - missingC.length - (opts.matchLine ? 0 : colMismatch.length) },
+    colMismatch,
     summary: { factoriesMigrated: s.factoriesMigrated ?? null, callSitesRewired: s.callSitesRewired ?? null, filesScanned: s.filesScanned ?? null, filesNotApplicable: s.filesNotApplicable ?? null },
     filesInReport: (report.files ?? []).length,
     statusCounts,
@@ -138,6 +155,7 @@ export function formatVerification(v, max = 15) {
   head(v.extraFactories, (f) => `  + factory   ${f.key} [${f.ruleId}] (reported, not planted)`);
   head(v.missingCallSites, (c) => `  - call site ${c.file}:${c.line}:${c.col} ${c.callee}(...) in ${c.function} (planted, not reported)`);
   head(v.extraCallSites, (c) => `  + call site ${c.key} [${c.ruleId}] (reported, not planted)`);
+  head(v.colMismatch ?? [], (m) => `  ~ column    ${m.file}:${m.line} ${m.callee}(...) planted col ${m.plantedCol}, [${m.ruleId}] reported col ${m.reportedCol}`);
   head(v.counterMismatch, (m) => `  ~ counters  ${m.file}: expected ${m.expected.factories} factories/${m.expected.callSites} call sites, got ${m.got.factories}/${m.got.callSites}${m.items.length ? `; items: ${m.items.slice(0, 3).join(' | ')}` : ''}`);
   head(v.unexpectedFiles, (u) => `  + file      ${u.file}${u.mention ? ' (mention-only!)' : ''}: ${u.edits} edits${u.items.length ? `, items ${u.items.slice(0, 3).join(', ')}` : ''}`);
   head(v.failed, (f) => `  ! failed    ${f.file}: ${f.rule} ${f.reason}`);
