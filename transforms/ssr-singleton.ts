@@ -50,7 +50,7 @@ import { type RuleId, docsAnchor, rules } from './lib/rules.js';
 import { type CodeStyle, detectStyle, quoteString } from './lib/style.js';
 import { type TextEdit, applyEdits, indentOfLineAt, lineStartsIn, startsLine } from './lib/text-edits.js';
 import { parseFile } from './lib/parsers.js';
-import type { ProjectIndex } from './lib/project-index.js';
+import { type IndexedFactory, type ProjectIndex, exportedFactory, resolveSpecifier } from './lib/project-index.js';
 
 export { rules };
 export const name = 'ssr-singleton';
@@ -82,6 +82,18 @@ export interface MigrateResult {
   callSitesRewired: number;
   /** The context module flavour this file imports (the CLI generates it), or null. */
   contextFlavor: ContextFlavor | null;
+  /** Index ids of the factories this file defines / calls (for the project-wide fixed point). */
+  factoryIdsDefined: string[];
+  factoryIdsUsed: string[];
+  /** Call sites found per factory id (same-file and imported). */
+  callSitesByFactory: Record<string, number>;
+}
+
+/** What the project analysis needs to know about one module. */
+export interface ModuleDescription {
+  factories: { localName: string; kind: 'function' | 'class'; exportedAs: string[] }[];
+  /** `export { a as b } from 'x'` (pairs) and `export * from 'x'` (all). */
+  reexports: { spec: string; pairs: [string, string][]; all: boolean }[];
 }
 
 export class TransformParseError extends Error {
@@ -106,6 +118,12 @@ class Blocked extends Error {
 }
 
 const MATCHER_APIS = /\b(invalidateCache|setCache|queryCache|hitCacheBySource|useFetcher|matchSnapshot|hitSource)\b|\.snapshots\.match\b/;
+
+/** Describes a module for the project index (no edits). Throws TransformParseError on bad syntax. */
+export function describeModule(source: string, filePath: string, options: MigrateOptions = {}): ModuleDescription {
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  return new FileMigration(text, filePath, options).describe();
+}
 
 export function migrateSource(source: string, filePath: string, options: MigrateOptions = {}): MigrateResult {
   const hasBom = source.charCodeAt(0) === 0xfeff;
@@ -145,6 +163,9 @@ class FileMigration {
   private needed = new Set<string>();
   private templateRanges: [number, number][] = [];
   private factoriesMigrated = 0;
+  private definedFactoryIds = new Set<string>();
+  private usedFactoryIds = new Set<string>();
+  private callSitesByFactory: Record<string, number> = {};
   private readonly displayPath: string;
   /** Path relative to the project root: the stable part of every generated instance id. */
   private readonly idPath: string;
@@ -169,7 +190,60 @@ class FileMigration {
       factoriesMigrated: 0,
       callSitesRewired: 0,
       contextFlavor: null,
+      factoryIdsDefined: [],
+      factoryIdsUsed: [],
+      callSitesByFactory: {},
     };
+    this.parse();
+    const calls = this.findCreateAlovaCalls();
+    const perRequest = calls.filter((p) => isPerRequest(p));
+    const imported = this.importedFactoryCalls();
+    if (perRequest.length === 0 && imported.length === 0) return empty;
+
+    this.style = detectStyle(this.text, this.program);
+    this.collectTemplateRanges();
+    try {
+      for (const call of perRequest) this.migrateCall(call);
+      for (const { path: callPath, factory } of imported) {
+        this.usedFactoryIds.add(factory.id);
+        // A factory that cannot be migrated keeps its callers as they are; its module says why.
+        if (!factory.migratable) continue;
+        const fn = enclosingFunction(callPath);
+        if (!fn || isModuleLevelIife(fn)) throw new Blocked('factory-called-at-module-level', callPath.node, factory.localName);
+        this.countCallSite(factory.id);
+        this.wireUsage(callPath, fn, factory.id, new Set());
+      }
+      this.planWrapEdits();
+      this.planImport();
+    } catch (err) {
+      if (err instanceof Blocked) {
+        // Keep non-blocking findings (security) that were found before: they are still true.
+        const keep = this.items.filter((i) => i.kind === 'security');
+        return {
+          ...empty,
+          items: [...keep, this.item(err.ruleId, err.node, err.detail)],
+          factoryIdsDefined: [...this.definedFactoryIds],
+          factoryIdsUsed: [...this.usedFactoryIds],
+        };
+      }
+      throw err;
+    }
+    for (const h of this.hoisted) this.edits.push({ start: h.at, end: h.at, text: h.text, order: -10 });
+    const output = applyEdits(this.text, this.edits);
+    return {
+      output: output === this.text ? null : output,
+      edits: output === this.text ? [] : this.records,
+      items: this.items,
+      factoriesMigrated: this.factoriesMigrated,
+      callSitesRewired: this.wraps.length,
+      contextFlavor: output === this.text ? null : this.flavor(),
+      factoryIdsDefined: [...this.definedFactoryIds],
+      factoryIdsUsed: [...this.usedFactoryIds],
+      callSitesByFactory: this.callSitesByFactory,
+    };
+  }
+
+  private parse(): void {
     try {
       this.root = this.j(parseFile(this.text, this.filePath));
     } catch (err) {
@@ -179,34 +253,97 @@ class FileMigration {
       throw new TransformParseError(String(e.message ?? err).split('\n')[0], line, col);
     }
     this.program = this.root.get().node.program;
-    const calls = this.findCreateAlovaCalls();
-    const perRequest = calls.filter((p) => isPerRequest(p));
-    if (perRequest.length === 0) return empty;
+  }
 
-    this.style = detectStyle(this.text, this.program);
-    this.collectTemplateRanges();
-    try {
-      for (const call of perRequest) this.migrateCall(call);
-      this.planWrapEdits();
-      this.planImport();
-    } catch (err) {
-      if (err instanceof Blocked) {
-        // Keep non-blocking findings (security) that were found before: they are still true.
-        const keep = this.items.filter((i) => i.kind === 'security');
-        return { ...empty, items: [...keep, this.item(err.ruleId, err.node, err.detail)] };
+  /** The module's factories (per-request createAlova, helpers returning another factory's instance, classes) and exports. */
+  describe(): ModuleDescription {
+    this.parse();
+    const found = new Map<string, 'function' | 'class'>();
+    const addFactoryOf = (callPath: Path) => {
+      const fnPath = enclosingFunction(callPath);
+      if (!fnPath || isModuleLevelIife(fnPath)) return;
+      const up = skipWrappersUp(callPath);
+      const parent = up.parentPath?.node;
+      const fn = fnPath.node;
+      const returned =
+        (parent?.type === 'ReturnStatement' && enclosingFunction(up) === fnPath) || (parent === fn && fn.type === 'ArrowFunctionExpression' && fn.body === up.node);
+      if (returned) {
+        const b = factoryBinding(fnPath);
+        if (b && b.declScope?.isGlobal) found.set(b.name, 'function');
+        return;
       }
-      throw err;
-    }
-    for (const h of this.hoisted) this.edits.push({ start: h.at, end: h.at, text: h.text, order: -10 });
-    const output = applyEdits(this.text, this.edits);
-    return {
-      output: output === this.text ? null : output,
-      edits: this.records,
-      items: this.items,
-      factoriesMigrated: this.factoriesMigrated,
-      callSitesRewired: this.wraps.length,
-      contextFlavor: this.flavor(),
+      if (parent?.type === 'AssignmentExpression' && isThisMember(unwrapExpression(parent.left)) && fn.kind === 'constructor') {
+        const cls = findClassOf(fnPath);
+        const name = cls?.node.id?.name ?? (cls?.parentPath?.node.type === 'VariableDeclarator' ? cls.parentPath.node.id.name : null);
+        if (name) found.set(name, 'class');
+      }
     };
+    for (const c of this.findCreateAlovaCalls()) if (isPerRequest(c)) addFactoryOf(c);
+    for (const { path: p } of this.importedFactoryCalls()) addFactoryOf(p);
+    // Helpers that return another local factory's instance are factories too (to a fixed point).
+    for (let grew = true; grew; ) {
+      grew = false;
+      const before = found.size;
+      const visit = (p: Path) => {
+        const callee = unwrapExpression(p.node.callee);
+        if (callee.type !== 'Identifier' || !found.has(callee.name) || !isModuleBinding(p, callee.name)) return;
+        if ((found.get(callee.name) === 'class') !== (p.node.type === 'NewExpression')) return;
+        addFactoryOf(p);
+      };
+      this.root.find(this.j.CallExpression).forEach(visit);
+      this.root.find(this.j.NewExpression).forEach(visit);
+      grew = found.size > before;
+    }
+    const factories = [...found].map(([localName, kind]) => ({ localName, kind, exportedAs: this.exportNamesOf(localName) }));
+    const reexports: ModuleDescription['reexports'] = [];
+    for (const st of this.program.body) {
+      if (st.type === 'ExportNamedDeclaration' && st.source && st.exportKind !== 'type') {
+        const pairs = (st.specifiers ?? [])
+          .filter((sp: Node) => sp.type === 'ExportSpecifier')
+          .map((sp: Node) => [sp.local.type === 'Identifier' ? sp.local.name : sp.local.value, sp.exported.type === 'Identifier' ? sp.exported.name : sp.exported.value] as [string, string]);
+        if (pairs.length) reexports.push({ spec: st.source.value, pairs, all: false });
+      }
+      if (st.type === 'ExportAllDeclaration' && !st.exported && st.exportKind !== 'type') reexports.push({ spec: st.source.value, pairs: [], all: true });
+    }
+    return { factories, reexports };
+  }
+
+  /** The names a module-level binding is exported under (`default`, `module.exports`, or names). */
+  private exportNamesOf(local: string): string[] {
+    const out = new Set<string>();
+    for (const st of this.program.body) {
+      if (st.type === 'ExportNamedDeclaration' && !st.source) {
+        const d = st.declaration;
+        if (d && (d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === local) out.add(local);
+        if (d?.type === 'VariableDeclaration' && d.declarations.some((x: Node) => patternNames(x.id).includes(local))) out.add(local);
+        for (const sp of st.specifiers ?? []) {
+          if (sp.local?.name === local) out.add(sp.exported.type === 'Identifier' ? sp.exported.name : sp.exported.value);
+        }
+      }
+      if (st.type === 'ExportDefaultDeclaration') {
+        const d = st.declaration;
+        if ((d.type === 'Identifier' && d.name === local) || ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === local)) out.add('default');
+      }
+    }
+    this.root.find(this.j.AssignmentExpression).forEach((p: Path) => {
+      const left = unwrapExpression(p.node.left);
+      if (!isCommonJsExportTarget(left) && !isModuleExports(left)) return;
+      const right = unwrapExpression(p.node.right);
+      if (isModuleExports(left)) {
+        if (right.type === 'Identifier' && right.name === local) out.add('module.exports');
+        if (right.type === 'ObjectExpression') {
+          for (const prop of right.properties) {
+            const key = staticKey(prop);
+            const v = prop.value && unwrapExpression(prop.value);
+            if (key && v?.type === 'Identifier' && v.name === local) out.add(key);
+          }
+        }
+        return;
+      }
+      const key = staticKey({ key: left.property, computed: left.computed });
+      if (key && right.type === 'Identifier' && right.name === local) out.add(key);
+    });
+    return [...out];
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -544,7 +681,7 @@ class FileMigration {
   // ---------------------------------------------------------------------------------------------
 
   /** Decides from how the (per-request) instance produced at `exprPath` is used. */
-  private wireUsage(exprPath: Path, fnPath: Path, storeKey: string, seen: Set<Node>): void {
+  private wireUsage(exprPath: Path, fnPath: Path, factoryId: string, seen: Set<Node>): void {
     const up = skipWrappersUp(exprPath);
     const parent = up.parentPath?.node;
     const fn = fnPath.node;
@@ -552,19 +689,41 @@ class FileMigration {
       (parent?.type === 'ReturnStatement' && enclosingFunction(up) === fnPath) ||
       (parent === fn && fn.type === 'ArrowFunctionExpression' && fn.body === up.node);
     if (isReturned) {
-      this.wireFactoryCallers(fnPath, storeKey, seen);
+      this.wireFactoryCallers(fnPath, seen);
       return;
     }
     if (parent?.type === 'VariableDeclarator' && up.name === 'init' && parent.id.type === 'Identifier') {
       this.checkLocalInstance(up.parentPath, fnPath);
-      this.wrapFrom(exprPath, fnPath, storeKey, parent.id.name);
+      this.wrapFrom(exprPath, fnPath, factoryId, parent.id.name);
       return;
     }
     if ((parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && up.name === 'object') {
-      this.wrapFrom(exprPath, fnPath, storeKey, null);
+      this.wrapFrom(exprPath, fnPath, factoryId, null);
       return;
     }
+    if (parent?.type === 'AssignmentExpression' && up.name === 'right' && parent.operator === '=') {
+      const target = unwrapExpression(parent.left);
+      // `this.alova = createAlova(...)` in a constructor: the class is the factory.
+      if (isThisMember(target) && fn.kind === 'constructor') {
+        this.wireClassCallers(fnPath, seen);
+        return;
+      }
+      // `req.api = createApi(req); next()`: stored on the request object and handed downstream.
+      // Everything downstream runs inside next()/done(), so wrapping through that call covers it.
+      if (this.isPerRequestObject(target, fnPath)) {
+        this.wrapFrom(exprPath, fnPath, factoryId, null, { needsContinuation: true });
+        return;
+      }
+    }
     throw new Blocked('instance-escapes', exprPath.node);
+  }
+
+  /** `req.x`, `res.locals.x`, `ctx.state.x`, `request.x`: a member of one of the function's parameters. */
+  private isPerRequestObject(target: Node, fnPath: Path): boolean {
+    let root = target;
+    while (root && (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression')) root = unwrapExpression(root.object);
+    if (root === target || root?.type !== 'Identifier') return false;
+    return fnPath.node.params.some((p: Node) => p.type === 'Identifier' && p.name === root.name);
   }
 
   /** `const api = <instance>`: every use must stay inside the function (member access or an argument). */
@@ -588,17 +747,16 @@ class FileMigration {
   }
 
   /** The function returns the instance: it is a factory; wire each of its callers in this file. */
-  private wireFactoryCallers(fnPath: Path, storeKey: string, seen: Set<Node>): void {
+  private wireFactoryCallers(fnPath: Path, seen: Set<Node>): void {
     const fn = fnPath.node;
     if (seen.has(fn)) throw new Blocked('factory-escapes', fn);
     seen.add(fn);
     const binding = factoryBinding(fnPath);
     if (!binding) throw new Blocked('instance-escapes', fn);
     const { name: fname, declScope, exported } = binding;
-    if (exported || this.exportedByName(fname)) {
-      const idx = this.options.index;
-      if (!idx) throw new Blocked('cross-file-factory', fn, fname);
-    }
+    const factoryId = `${this.idPath}#${fname}`;
+    this.definedFactoryIds.add(factoryId);
+    if (exported || this.exportedByName(fname)) this.requireMigratable(factoryId, fn, fname);
     const refs = this.root
       .find(this.j.Identifier, { name: fname })
       .filter((q: Path) => isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(fname) === declScope)
@@ -606,12 +764,130 @@ class FileMigration {
       .filter((q: Path) => q.node !== fn.id && q.node !== fnPath.parentPath?.node?.id);
     for (const r of refs) {
       const up = skipWrappersUp(r);
-      if (!(up.parentPath?.node.type === 'CallExpression' && up.name === 'callee')) throw new Blocked('factory-escapes', r.node, fname);
+      if (!(up.parentPath?.node.type === 'CallExpression' && up.name === 'callee')) {
+        // `export { createApi }` / `module.exports = { createApi }` are exports, checked above.
+        if (this.isExportReference(up)) continue;
+        throw new Blocked('factory-escapes', r.node, fname);
+      }
       const callPath = up.parentPath;
       const caller = enclosingFunction(callPath);
       if (!caller || isModuleLevelIife(caller)) throw new Blocked('factory-called-at-module-level', callPath.node, fname);
-      this.wireUsage(callPath, caller, storeKey, seen);
+      this.countCallSite(factoryId);
+      this.wireUsage(callPath, caller, factoryId, seen);
     }
+  }
+
+  /** A class whose constructor stores the instance on `this`: wire every `new` of it. */
+  private wireClassCallers(ctorPath: Path, seen: Set<Node>): void {
+    const classPath = ancestorWithin(ctorPath.parentPath, (n) => n.type === 'ClassDeclaration' || n.type === 'ClassExpression') ?? findClassOf(ctorPath);
+    const cls = classPath?.node;
+    if (!cls || seen.has(cls)) throw new Blocked('instance-escapes', ctorPath.node);
+    seen.add(cls);
+    const cname = cls.id?.name ?? (classPath!.parentPath?.node.type === 'VariableDeclarator' ? classPath!.parentPath.node.id.name : null);
+    if (!cname) throw new Blocked('instance-escapes', ctorPath.node);
+    const factoryId = `${this.idPath}#${cname}`;
+    this.definedFactoryIds.add(factoryId);
+    const exported = ['ExportNamedDeclaration', 'ExportDefaultDeclaration'].includes(classPath!.parentPath?.node.type) || this.exportedByName(cname);
+    if (exported) this.requireMigratable(factoryId, cls, cname);
+    const refs = this.root
+      .find(this.j.Identifier, { name: cname })
+      .filter((q: Path) => q.node !== cls.id && isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(cname)?.isGlobal)
+      .paths();
+    for (const r of refs) {
+      const up = skipWrappersUp(r);
+      if (!(up.parentPath?.node.type === 'NewExpression' && up.name === 'callee')) {
+        if (this.isExportReference(up)) continue;
+        throw new Blocked('factory-escapes', r.node, cname);
+      }
+      const newPath = up.parentPath;
+      const caller = enclosingFunction(newPath);
+      if (!caller || isModuleLevelIife(caller)) throw new Blocked('factory-called-at-module-level', newPath.node, cname);
+      this.countCallSite(factoryId);
+      this.wireUsage(newPath, caller, factoryId, seen);
+    }
+  }
+
+  /** An exported factory may only change when the project index proves every caller can be wired. */
+  private requireMigratable(factoryId: string, node: Node, name: string): void {
+    const f = this.options.index?.factories[factoryId];
+    if (!f) throw new Blocked('cross-file-factory', node, this.options.index ? `${name}: not in the project index` : name);
+    if (!f.migratable) throw new Blocked('cross-file-factory', node, `${name}: ${f.reason ?? 'a caller cannot be wired'}`);
+  }
+
+  private isExportReference(up: Path): boolean {
+    const pn = up.parentPath?.node;
+    if (pn?.type === 'ExportSpecifier' || pn?.type === 'ExportDefaultDeclaration') return true;
+    for (let p: Path | null = up.parentPath; p; p = p.parentPath) {
+      if (p.node.type === 'AssignmentExpression') return isCommonJsExportTarget(p.node.left);
+      if (p.node.type !== 'ObjectExpression' && p.node.type !== 'ObjectProperty' && p.node.type !== 'Property') return false;
+    }
+    return false;
+  }
+
+  private countCallSite(factoryId: string): void {
+    this.callSitesByFactory[factoryId] = (this.callSitesByFactory[factoryId] ?? 0) + 1;
+  }
+
+  /** Local bindings of factories defined in other modules (through the project index). */
+  private importedFactoryCalls(): { path: Path; factory: IndexedFactory }[] {
+    const index = this.options.index;
+    if (!index) return [];
+    const abs = path.resolve(this.filePath);
+    const direct = new Map<string, IndexedFactory>();
+    const namespaces = new Map<string, Record<string, string>>();
+    const moduleOf = (spec: string) => resolveSpecifier(index, abs, spec);
+    for (const st of this.program.body) {
+      if (st.type === 'ImportDeclaration' && st.importKind !== 'type') {
+        const target = moduleOf(st.source.value);
+        if (!target) continue;
+        for (const s of st.specifiers ?? []) {
+          if (s.type === 'ImportSpecifier' && s.importKind !== 'type') {
+            const f = exportedFactory(index, target, importedName(s));
+            if (f) direct.set(s.local.name, f);
+          } else if (s.type === 'ImportDefaultSpecifier') {
+            const f = exportedFactory(index, target, 'default') ?? exportedFactory(index, target, 'module.exports');
+            if (f) direct.set(s.local.name, f);
+            else if (index.exports[target]) namespaces.set(s.local.name, index.exports[target]);
+          } else if (s.type === 'ImportNamespaceSpecifier' && index.exports[target]) {
+            namespaces.set(s.local.name, index.exports[target]);
+          }
+        }
+      }
+      if (st.type === 'VariableDeclaration') {
+        for (const d of st.declarations) {
+          const init = unwrapExpression(d.init);
+          if (!isRequireCall(init) || init.arguments[0]?.type !== 'StringLiteral') continue;
+          const target = moduleOf(init.arguments[0].value);
+          if (!target) continue;
+          if (d.id.type === 'Identifier') {
+            const f = exportedFactory(index, target, 'module.exports');
+            if (f) direct.set(d.id.name, f);
+            else if (index.exports[target]) namespaces.set(d.id.name, index.exports[target]);
+          } else if (d.id.type === 'ObjectPattern') {
+            for (const prop of d.id.properties) {
+              const key = staticKey(prop);
+              const f = key ? exportedFactory(index, target, key) : null;
+              if (f && prop.value?.type === 'Identifier') direct.set(prop.value.name, f);
+            }
+          }
+        }
+      }
+    }
+    if (!direct.size && !namespaces.size) return [];
+    const out: { path: Path; factory: IndexedFactory }[] = [];
+    const visit = (p: Path) => {
+      const callee = unwrapExpression(p.node.callee);
+      let f: IndexedFactory | null = null;
+      if (callee.type === 'Identifier' && direct.has(callee.name) && isModuleBinding(p, callee.name)) f = direct.get(callee.name)!;
+      if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && namespaces.has(callee.object.name) && isModuleBinding(p, callee.object.name)) {
+        const id = namespaces.get(callee.object.name)![callee.property.name];
+        f = id ? index.factories[id] ?? null : null;
+      }
+      if (f && (f.kind === 'class') === (p.node.type === 'NewExpression')) out.push({ path: p, factory: f });
+    };
+    this.root.find(this.j.CallExpression).forEach(visit);
+    this.root.find(this.j.NewExpression).forEach(visit);
+    return out;
   }
 
   private exportedByName(name: string): boolean {
@@ -627,9 +903,11 @@ class FileMigration {
   }
 
   /** Plans `runInAlovaContext` around the statement holding `exprPath` and everything after it. */
-  private wrapFrom(exprPath: Path, fnPath: Path, storeKey: string, instanceVar: string | null): void {
+  private wrapFrom(exprPath: Path, fnPath: Path, storeKey: string, instanceVar: string | null, opts: { needsContinuation?: boolean } = {}): void {
     const fn = fnPath.node;
     if (fn.generator) throw new Blocked('generator-function', exprPath.node);
+    // Already inside `runInAlovaContext(...)` as its first statement: a second run changes nothing.
+    if (this.isAlreadyWired(fnPath, exprPath)) return;
     if (this.wraps.some((w) => w.fn === fn && w.storeKey === storeKey)) throw new Blocked('multiple-factory-calls', exprPath.node);
     // Walk up to the statement that sits directly in a block of this function.
     let p: Path = exprPath;
@@ -660,6 +938,9 @@ class FileMigration {
     const isBody = container === fn.body;
     const flow = controlFlow(rest);
     if (flow.crossing || flow.yields) throw new Blocked('control-flow-crosses-wrapper', flow.crossing ?? first);
+    if (opts.needsContinuation && !callsContinuation(fn, rest)) {
+      throw new Blocked('instance-escapes', exprPath.node, 'stored on a request object, but next()/done() is not called after it in the same function');
+    }
     this.checkHoistedDeclarations(fnPath, p, rest, first, last);
     let mode: WrapPlan['mode'] = 'stmt';
     if (flow.returns.length) {
@@ -681,6 +962,20 @@ class FileMigration {
     const mentionsInstance = (arg: Node) => isInside(exprPath.node, arg) || (instanceVar !== null && containsIdentifier(arg, instanceVar));
     const toAwait = isAsync ? flow.returns.filter((r) => r.argument && mentionsInstance(r.argument)) : [];
     this.wraps.push({ fn, first, last, mode, isAsync, storeKey, returns: toAwait });
+  }
+
+  /** True when `exprPath` is already the first thing a `runInAlovaContext(...)` callback does. */
+  private isAlreadyWired(fnPath: Path, exprPath: Path): boolean {
+    const fn = fnPath.node;
+    if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return false;
+    const up = skipWrappersUp(fnPath);
+    const call = up.parentPath?.node;
+    if (call?.type !== 'CallExpression' || fieldName(up) !== 'arguments') return false;
+    const callee = unwrapExpression(call.callee);
+    if (callee.type !== 'Identifier' || callee.name !== CONTEXT_EXPORTS.run) return false;
+    if (fn.body.type !== 'BlockStatement') return true;
+    const firstStmt = fn.body.body[0];
+    return !!firstStmt && isInside(exprPath.node, firstStmt);
   }
 
   /** Names declared in the wrapped statements must not be used outside them (they move into a callback). */
@@ -935,8 +1230,10 @@ class FileMigration {
     const b = factoryBinding(fnPath);
     const parent = skipWrappersUp(callPath).parentPath?.node;
     let base = 'alova';
+    const cls = fnPath.node.kind === 'constructor' ? findClassOf(fnPath) : null;
     if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') base = parent.id.name;
     else if (b) base = b.name.replace(/^(create|make|build|get|new|init)(?=[A-Z_])/, '');
+    else if (cls?.node.id) base = cls.node.id.name;
     base = base.charAt(0).toLowerCase() + base.slice(1);
     if (!/alova/i.test(base)) base += 'Alova';
     return base;
@@ -1225,6 +1522,39 @@ function factoryBinding(fnPath: Path): { name: string; declScope: Node; exported
     };
   }
   return null;
+}
+
+function isThisMember(n: Node): boolean {
+  return !!n && n.type === 'MemberExpression' && n.object.type === 'ThisExpression';
+}
+
+function isModuleExports(n: Node): boolean {
+  return n?.type === 'MemberExpression' && n.object.type === 'Identifier' && n.object.name === 'module' && staticKey({ key: n.property, computed: n.computed }) === 'exports';
+}
+
+/** The class a constructor belongs to. */
+function findClassOf(ctorPath: Path): Path | null {
+  for (let p: Path | null = ctorPath.parentPath; p; p = p.parentPath) {
+    if (p.node.type === 'ClassDeclaration' || p.node.type === 'ClassExpression') return p;
+  }
+  return null;
+}
+
+/**
+ * The wrapped statements call the function's continuation (`next()` in Express/Connect/Koa,
+ * `done()` in Fastify hooks) directly, so everything downstream runs inside the context.
+ */
+function callsContinuation(fn: Node, rest: Node[]): boolean {
+  const params: Node[] = fn.params ?? [];
+  const names = new Set(params.filter((p) => p.type === 'Identifier' && (p.name === 'next' || p.name === 'done' || p.name === 'cb')).map((p) => p.name));
+  const last = params[params.length - 1];
+  if (params.length >= 3 && last?.type === 'Identifier') names.add(last.name);
+  if (!names.size) return false;
+  let found = false;
+  walkNoFunctions(rest, (n) => {
+    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && names.has(n.callee.name)) found = true;
+  });
+  return found;
 }
 
 /** `module.exports = f` or `module.exports = { f }` / `{ g: f }`: the value itself is exported. */
