@@ -25,16 +25,27 @@ export function workTreeStatus(cwd: string, paths: string[]): GitStatus {
   return files.length ? { kind: 'dirty', files } : { kind: 'clean' };
 }
 
-/** Files changed since `ref` (committed, staged, unstaged and untracked), as absolute paths. */
+/**
+ * Files changed since `ref` (committed, staged, unstaged and untracked), as absolute paths.
+ * Committed changes are counted from the merge base of HEAD and `ref`.
+ */
 export function changedSince(cwd: string, ref: string): { ok: true; files: string[] } | { ok: false; error: string } {
   const top = git(cwd, ['rev-parse', '--show-toplevel']);
   if (!top.ok) return { ok: false, error: `--changed-since needs a git work tree (${top.err.trim() || 'git not found'})` };
   const root = top.out.trim();
   const verify = git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (!verify.ok) return { ok: false, error: `--changed-since: unknown git ref "${ref}"` };
-  const diff = git(root, ['diff', '--name-only', '--diff-filter=ACMR', ref]);
-  const untracked = git(root, ['ls-files', '--others', '--exclude-standard']);
+  const commit = verify.out.trim();
+  // Compare with the point where HEAD left `ref` (like `git diff ref...HEAD` and `jest --changedSince`),
+  // not with the tip of `ref`: in a pull request, files that only changed on the base branch since
+  // the branch point are not this change's files. When `ref` is an ancestor of HEAD this is `ref`.
+  const mergeBase = git(root, ['merge-base', 'HEAD', commit]);
+  const base = mergeBase.ok && mergeBase.out.trim() ? mergeBase.out.trim() : commit;
+  // -z: names verbatim, NUL-separated. Without it git quotes non-ASCII names ("\303\251.ts"),
+  // which then match no file on disk.
+  const diff = git(root, ['diff', '-z', '--name-only', '--diff-filter=ACMR', base, '--']);
+  const untracked = git(root, ['ls-files', '-z', '--others', '--exclude-standard']);
   if (!diff.ok) return { ok: false, error: diff.err.trim() };
-  const names = new Set([...diff.out.split('\n'), ...untracked.out.split('\n')].filter(Boolean));
+  const names = new Set([...diff.out.split('\0'), ...untracked.out.split('\0')].filter(Boolean));
   return { ok: true, files: [...names].map((n) => `${root}/${n}`) };
 }

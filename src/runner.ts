@@ -6,12 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { EditRecord, FileRecord, Mode, ReviewItem, RunReport, Summary } from './records.js';
 import { SCHEMA_VERSION } from './records.js';
-import { discover, toPosix } from './discover.js';
+import { type DiscoveredFile, discover, toPosix } from './discover.js';
 import { readIfMentions, MAX_FILE_BYTES } from './prefilter.js';
 import { transformFile, type TransformOutcome } from './transform.js';
+import { analyseProject, readTsconfigPaths, type SourceFile } from './analyse.js';
+import type { ProjectIndex } from '../transforms/lib/project-index.js';
 import { unifiedDiff } from './diff.js';
 import { writeAtomic } from './write.js';
 import { changedSince, workTreeStatus } from './git.js';
@@ -25,10 +27,22 @@ import {
   renderContextModule,
 } from '../transforms/lib/context-module.js';
 import { docsAnchor, rules } from '../transforms/lib/rules.js';
-import type { CacheMode } from '../transforms/ssr-singleton.js';
+import type { CacheMode, MigrateOptions } from '../transforms/ssr-singleton.js';
 
-const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../../package.json') as { version: string }).version;
+/** Our own version, from the nearest package.json above this module (dist/src or src). */
+export const VERSION: string = (() => {
+  let d = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'alova-ssr-migrate' && pkg.version) return pkg.version;
+    } catch {
+      /* keep looking upwards */
+    }
+    d = path.dirname(d);
+  }
+  return '0.0.0';
+})();
 
 export interface RunOptions {
   paths: string[];
@@ -117,12 +131,13 @@ export function run(options: RunOptions): RunReport {
 
   // --- 2. pre-filter by text ------------------------------------------------------------------
   t = performance.now();
-  const candidates: { abs: string; rel: string; text: string; mode: number }[] = [];
+  const candidates: SourceFile[] = [];
+  const readable: DiscoveredFile[] = [];
   for (const f of files) {
     const r = readIfMentions(f.abs, ['createAlova']);
     switch (r.kind) {
       case 'no-match':
-        planned.push({ abs: f.abs, record: fileRecord(f.rel, 'not-applicable') });
+        readable.push(f);
         break;
       case 'too-large':
         planned.push({
@@ -138,6 +153,7 @@ export function run(options: RunOptions): RunReport {
         break;
       case 'match':
         candidates.push({ abs: f.abs, rel: f.rel, text: r.text, mode: r.mode });
+        readable.push(f);
         break;
     }
   }
@@ -146,24 +162,65 @@ export function run(options: RunOptions): RunReport {
   // --- 3. analyse (project index) ---------------------------------------------------------------
   t = performance.now();
   const projectRoot = findProjectRoot(options);
-  const migrateOptions = {
+  // Only files that mention createAlova can define a factory; without one there is nothing to index.
+  const analysis = candidates.length ? analyseProject(projectRoot, readable, candidates) : { index: null, relevant: [] as SourceFile[] };
+  const relevantSet = new Set(analysis.relevant.map((f) => f.abs));
+  for (const f of readable) if (!relevantSet.has(f.abs)) planned.push({ abs: f.abs, record: fileRecord(f.rel, 'not-applicable') });
+  const migrateOptions: MigrateOptions = {
     cache: options.cache,
     root: projectRoot,
     contextModule: contextBase ?? undefined,
     alovaMajor: options.alovaMajor ?? detectAlovaMajor(projectRoot),
+    index: analysis.index ?? undefined,
+    tsImportSuffix: readTsconfigPaths(projectRoot).relativeImportSuffix,
   };
   timings.analyseMs = performance.now() - t;
 
   // --- 4 + 5. transform and verify ---------------------------------------------------------------
+  // A factory changes only when every caller can be wired. A file that must stay unchanged makes
+  // the factories it defines or calls unmigratable; repeat until nothing changes (the set only shrinks).
   t = performance.now();
+  let outcomes = new Map<string, TransformOutcome>();
+  const index = analysis.index;
+  for (let round = 0; round < 20; round++) {
+    outcomes = new Map();
+    let shrunk = false;
+    let done = 0;
+    for (const c of analysis.relevant) {
+      const outcome = transformFile(c, migrateOptions);
+      outcomes.set(c.abs, outcome);
+      options.onProgress?.(++done, analysis.relevant.length);
+      if (!index) continue;
+      const blocking = outcome.kind === 'ok' && outcome.output === null ? outcome.items.filter((i) => i.kind === 'manual-review').pop() : undefined;
+      const blockedBy =
+        outcome.kind === 'failed'
+          ? { where: c.rel, why: outcome.ruleId, ids: factoriesMentioned(index, c.text) }
+          : blocking
+            ? { where: `${blocking.file}:${blocking.line}:${blocking.col}`, why: blocking.ruleId, ids: [...outcome.factoryIdsDefined, ...outcome.factoryIdsUsed] }
+            : null;
+      for (const id of blockedBy?.ids ?? []) {
+        const f = index.factories[id];
+        if (f?.migratable) {
+          f.migratable = false;
+          f.reason = `a caller cannot be wired: ${blockedBy!.where} ${blockedBy!.why}`;
+          shrunk = true;
+        }
+      }
+    }
+    if (!shrunk) break;
+  }
   const flavors = new Set<ContextFlavor>();
-  let done = 0;
-  for (const c of candidates) {
-    const outcome: TransformOutcome = transformFile(c, migrateOptions);
-    options.onProgress?.(++done, candidates.length);
+  const callSites: Record<string, { count: number; files: number }> = {};
+  for (const c of analysis.relevant) {
+    const outcome = outcomes.get(c.abs)!;
     if (outcome.kind === 'failed') {
       planned.push({ abs: c.abs, record: { ...fileRecord(c.rel, 'failed'), reasonRuleId: outcome.ruleId, reason: outcome.reason } });
       continue;
+    }
+    for (const [id, n] of Object.entries(outcome.callSitesByFactory)) {
+      const cs = (callSites[id] ??= { count: 0, files: 0 });
+      cs.count += n;
+      cs.files++;
     }
     const record = fileRecord(c.rel, outcome.output === null ? 'unchanged' : options.mode === 'apply' ? 'changed' : 'would-change');
     record.edits = outcome.output === null ? [] : outcome.edits;
@@ -178,6 +235,14 @@ export function run(options: RunOptions): RunReport {
       if (outcome.contextFlavor) flavors.add(outcome.contextFlavor);
     }
     planned.push({ abs: c.abs, record, output: outcome.output ?? undefined, before: c.text, mode: c.mode });
+  }
+  if (index) {
+    for (const f of Object.values(index.factories).sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      const exported = Object.values(index.exports).some((e) => Object.values(e).includes(f.id));
+      if (!exported) continue;
+      const cs = callSites[f.id] ?? { count: 0, files: 0 };
+      notes.push(`factory ${f.id}: ${cs.count} call site(s) in ${cs.files} file(s)${f.migratable ? '' : `; not migrated (${f.reason})`}`);
+    }
   }
 
   // The request-context module: one per flavour the migrated files import.
@@ -245,6 +310,18 @@ export function run(options: RunOptions): RunReport {
   }
   timings.writeMs = performance.now() - t;
   return finish();
+}
+
+/** Factories whose exported name appears in a file we could not parse: we cannot prove it does not call them. */
+function factoriesMentioned(index: ProjectIndex, text: string): string[] {
+  const out: string[] = [];
+  for (const exp of Object.values(index.exports)) {
+    for (const [name, id] of Object.entries(exp)) {
+      const f = index.factories[id];
+      if (text.includes(name) || (f && text.includes(f.localName))) out.push(id);
+    }
+  }
+  return [...new Set(out)];
 }
 
 function fileRecord(rel: string, status: FileRecord['status']): FileRecord {

@@ -24,6 +24,9 @@ export type TransformOutcome =
       factoriesMigrated: number;
       callSitesRewired: number;
       contextFlavor: ContextFlavor | null;
+      factoryIdsDefined: string[];
+      factoryIdsUsed: string[];
+      callSitesByFactory: Record<string, number>;
     }
   | { kind: 'failed'; ruleId: 'syntax-error' | 'output-does-not-parse' | 'not-idempotent' | 'internal-error'; reason: string };
 
@@ -59,6 +62,9 @@ export function transformFile(input: TransformInput, options: MigrateOptions): T
     factoriesMigrated: result.factoriesMigrated,
     callSitesRewired: result.callSitesRewired,
     contextFlavor: result.contextFlavor,
+    factoryIdsDefined: result.factoryIdsDefined,
+    factoryIdsUsed: result.factoryIdsUsed,
+    callSitesByFactory: result.callSitesByFactory,
   };
 }
 

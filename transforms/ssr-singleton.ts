@@ -71,6 +71,8 @@ export interface MigrateOptions {
   alovaMajor?: 2 | 3;
   /** Project-wide index (cross-file factories); absent in per-file mode. */
   index?: ProjectIndex;
+  /** Suffix for the context-module import in a TS file with no relative import to copy (`.js` under NodeNext). */
+  tsImportSuffix?: '' | '.js';
 }
 
 export interface MigrateResult {
@@ -166,6 +168,7 @@ class FileMigration {
   private definedFactoryIds = new Set<string>();
   private usedFactoryIds = new Set<string>();
   private callSitesByFactory: Record<string, number> = {};
+  private unresolvedFactoryCalls: { path: Path; ids: string[] }[] = [];
   private readonly displayPath: string;
   /** Path relative to the project root: the stable part of every generated instance id. */
   private readonly idPath: string;
@@ -198,11 +201,15 @@ class FileMigration {
     const calls = this.findCreateAlovaCalls();
     const perRequest = calls.filter((p) => isPerRequest(p));
     const imported = this.importedFactoryCalls();
-    if (perRequest.length === 0 && imported.length === 0) return empty;
+    if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0) return empty;
 
     this.style = detectStyle(this.text, this.program);
     this.collectTemplateRanges();
     try {
+      for (const u of this.unresolvedFactoryCalls) {
+        u.ids.forEach((id) => this.usedFactoryIds.add(id));
+        throw new Blocked('unresolved-factory-call', u.path.node, u.path.node.callee.name);
+      }
       for (const call of perRequest) this.migrateCall(call);
       for (const { path: callPath, factory } of imported) {
         this.usedFactoryIds.add(factory.id);
@@ -682,6 +689,8 @@ class FileMigration {
 
   /** Decides from how the (per-request) instance produced at `exprPath` is used. */
   private wireUsage(exprPath: Path, fnPath: Path, factoryId: string, seen: Set<Node>): void {
+    // Already the first thing a `runInAlovaContext(...)` callback does: a second run changes nothing.
+    if (this.isAlreadyWired(fnPath, exprPath)) return;
     const up = skipWrappersUp(exprPath);
     const parent = up.parentPath?.node;
     const fn = fnPath.node;
@@ -873,6 +882,18 @@ class FileMigration {
         }
       }
     }
+    // Framework auto-imports (Nuxt server/utils, unplugin-auto-import) call a factory with no
+    // import at all: such a caller is invisible to the index, so it is reported, never guessed.
+    const exportedNames = new Map<string, string[]>();
+    for (const exp of Object.values(index.exports)) {
+      for (const [name, id] of Object.entries(exp)) if (name !== 'default' && name !== 'module.exports') exportedNames.set(name, [...(exportedNames.get(name) ?? []), id]);
+    }
+    this.root.find(this.j.CallExpression).forEach((p: Path) => {
+      const callee = p.node.callee;
+      if (callee.type === 'Identifier' && exportedNames.has(callee.name) && !p.scope?.lookup(callee.name)) {
+        this.unresolvedFactoryCalls.push({ path: p, ids: exportedNames.get(callee.name)! });
+      }
+    });
     if (!direct.size && !namespaces.size) return [];
     const out: { path: Path; factory: IndexedFactory }[] = [];
     const visit = (p: Path) => {
@@ -1213,10 +1234,9 @@ class FileMigration {
     if (!rel.startsWith('.')) rel = './' + rel;
     if (flavor !== 'ts') return rel + contextModuleExtension(flavor);
     // TypeScript: follow the file's own convention for relative imports (NodeNext wants `.js`).
-    const usesJsSuffix = this.program.body.some(
-      (s: Node) => s.type === 'ImportDeclaration' && /^\.\.?\//.test(s.source.value) && /\.(m?js)$/.test(s.source.value),
-    );
-    return usesJsSuffix ? rel + '.js' : rel;
+    const relative = this.program.body.filter((s: Node) => s.type === 'ImportDeclaration' && /^\.\.?\//.test(s.source.value));
+    if (!relative.length) return rel + (this.options.tsImportSuffix ?? '');
+    return relative.some((s: Node) => /\.(m?js)$/.test(s.source.value)) ? rel + '.js' : rel;
   }
 
   private alovaMajor(cfg: Node): 2 | 3 {

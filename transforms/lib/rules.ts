@@ -142,6 +142,12 @@ export const rules = {
     description: 'the factory is exported; its callers in other files must be wired too',
     hint: 'Run the tool on the whole project (all callers), or wire the callers with runInAlovaContext by hand.',
   },
+  'unresolved-factory-call': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'a factory of another module is called without an import (a framework auto-import?), so the index cannot prove every caller is wired',
+    hint: 'Import the factory explicitly in this file and re-run, or wire the caller by hand.',
+  },
   'factory-escapes': {
     kind: 'manual-review',
     severity: 'error',

@@ -1,0 +1,178 @@
+/**
+ * Stage 3: project-wide analysis. Builds the ProjectIndex the transforms receive:
+ *
+ *  1. describe every file that mentions `createAlova`: its per-request factories (functions that
+ *     return a per-request instance, classes whose constructor stores one on `this`), helpers that
+ *     return another factory's instance, and what it exports under which names (ESM named/default,
+ *     `export { a as b }`, CommonJS `module.exports` / `exports.x`), plus its re-exports;
+ *  2. scan the other files for the new factories' names (and their modules' file stems, for
+ *     default imports and barrels); describe the files that match, which can reveal more helper
+ *     factories and re-exports; repeat until nothing new appears;
+ *  3. mark factories reachable from the package's public entry (package.json main/module/exports)
+ *     as not migratable: callers outside the scanned paths cannot be wired.
+ *
+ * Import specifiers are resolved against the discovered files only: relative paths, index files,
+ * extensionless and `.js`-suffixed TypeScript imports, and tsconfig `paths`/`baseUrl` aliases.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseTsconfig } from 'get-tsconfig';
+import { describeModule, type ModuleDescription, TransformParseError } from '../transforms/ssr-singleton.js';
+import { type ProjectIndex, resolveSpecifier } from '../transforms/lib/project-index.js';
+import { readIfMentions } from './prefilter.js';
+import { toPosix } from './discover.js';
+
+export interface SourceFile {
+  abs: string;
+  rel: string;
+  text: string;
+  mode: number;
+}
+
+export interface Analysis {
+  index: ProjectIndex;
+  /** Files to transform: the createAlova files plus the files that use their factories. */
+  relevant: SourceFile[];
+}
+
+const MAX_ROUNDS = 8;
+
+export function analyseProject(root: string, allFiles: { abs: string; rel: string }[], candidates: SourceFile[]): Analysis {
+  const { baseUrl, paths } = readTsconfigPaths(root);
+  const index: ProjectIndex = { root, files: allFiles.map((f) => f.abs), baseUrl, paths, factories: {}, exports: {} };
+  const relevant = new Map<string, SourceFile>(candidates.map((c) => [c.abs, c]));
+  const scannedNeedles = new Set<string>(['createAlova']);
+
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const descriptions = new Map<string, ModuleDescription>();
+    for (const f of relevant.values()) {
+      try {
+        descriptions.set(f.abs, describeModule(f.text, f.abs, { root, index }));
+      } catch (err) {
+        if (!(err instanceof TransformParseError)) throw err;
+        // Reported by the transform stage as a syntax error.
+      }
+    }
+    const before = Object.keys(index.factories).length;
+    rebuild(index, descriptions);
+    const needles = new Set<string>();
+    for (const f of Object.values(index.factories)) {
+      for (const [file, exp] of Object.entries(index.exports)) {
+        for (const [name, id] of Object.entries(exp)) {
+          if (id !== f.id) continue;
+          if (name !== 'default' && name !== 'module.exports') needles.add(name);
+          for (const s of stemNeedles(file)) needles.add(s);
+        }
+      }
+    }
+    const fresh = [...needles].filter((n) => !scannedNeedles.has(n));
+    fresh.forEach((n) => scannedNeedles.add(n));
+    let added = 0;
+    if (fresh.length) {
+      for (const f of allFiles) {
+        if (relevant.has(f.abs)) continue;
+        const r = readIfMentions(f.abs, fresh);
+        if (r.kind !== 'match') continue;
+        relevant.set(f.abs, { abs: f.abs, rel: f.rel, text: r.text, mode: r.mode });
+        added++;
+      }
+    }
+    if (!added && Object.keys(index.factories).length === before) break;
+  }
+  markPublicApi(index, root);
+  return { index, relevant: [...relevant.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)) };
+}
+
+/** Recomputes factories and exports from module descriptions, then follows re-exports. */
+function rebuild(index: ProjectIndex, descriptions: Map<string, ModuleDescription>): void {
+  const previous = index.factories;
+  index.factories = {};
+  index.exports = {};
+  for (const [abs, d] of descriptions) {
+    for (const f of d.factories) {
+      const id = `${toPosix(path.relative(index.root, abs))}#${f.localName}`;
+      index.factories[id] = previous[id] ?? { id, file: abs, localName: f.localName, kind: f.kind, migratable: true };
+      for (const name of f.exportedAs) (index.exports[abs] ??= {})[name] = id;
+    }
+  }
+  // Barrels: `export * from './api'` and `export { createApi as make } from './api'`.
+  for (let pass = 0; pass < 5; pass++) {
+    let grew = false;
+    for (const [abs, d] of descriptions) {
+      for (const re of d.reexports) {
+        const target = resolveSpecifier(index, abs, re.spec);
+        const from = target ? index.exports[target] : undefined;
+        if (!from) continue;
+        const own = (index.exports[abs] ??= {});
+        const pairs: [string, string][] = re.all ? Object.keys(from).filter((n) => n !== 'default' && n !== 'module.exports').map((n) => [n, n]) : re.pairs;
+        for (const [local, exported] of pairs) {
+          const id = from[local];
+          if (id && own[exported] !== id) {
+            own[exported] = id;
+            grew = true;
+          }
+        }
+      }
+    }
+    if (!grew) break;
+  }
+  for (const [k, v] of Object.entries(index.exports)) if (!Object.keys(v).length) delete index.exports[k];
+}
+
+/** How a default import or a barrel names a module: `/api'`, `/api"`, `/api.js` ... (`/dir'` for index files). */
+function stemNeedles(file: string): string[] {
+  const ext = path.extname(file);
+  let stem = path.basename(file, ext);
+  if (stem === 'index') stem = path.basename(path.dirname(file));
+  return [`/${stem}'`, `/${stem}"`, `/${stem}.`, `/${stem}\``];
+}
+
+/** A factory reachable from the package's own entry points is public API: its callers are unknown. */
+function markPublicApi(index: ProjectIndex, root: string): void {
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  if (pkg.private === true) return;
+  const entries: string[] = [];
+  const collect = (v: unknown) => {
+    if (typeof v === 'string') entries.push(v);
+    else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+  };
+  collect(pkg.main);
+  collect(pkg.module);
+  collect(pkg.exports);
+  for (const e of entries) {
+    const abs = resolveSpecifier(index, path.join(root, 'package.json'), e.startsWith('.') ? e : `./${e}`);
+    for (const id of Object.values(abs ? (index.exports[abs] ?? {}) : {})) {
+      const f = index.factories[id];
+      if (f && f.migratable) {
+        f.migratable = false;
+        f.reason = `exported from the package entry ${e} (public API: its callers are outside the scanned paths)`;
+      }
+    }
+  }
+}
+
+/**
+ * `compilerOptions.baseUrl` and `paths` of the project's tsconfig.json, read with get-tsconfig
+ * (JSON with comments, `extends` chains) rather than a hand-written parser.
+ */
+export function readTsconfigPaths(root: string): { baseUrl: string | null; paths: Record<string, string[]>; relativeImportSuffix: '' | '.js' } {
+  const file = path.join(root, 'tsconfig.json');
+  if (!fs.existsSync(file)) return { baseUrl: null, paths: {}, relativeImportSuffix: '' };
+  try {
+    const co = parseTsconfig(file).compilerOptions ?? {};
+    const paths = (co.paths ?? {}) as Record<string, string[]>;
+    // get-tsconfig resolves baseUrl to an absolute path; `paths` without baseUrl are relative to the tsconfig.
+    const baseUrl = co.baseUrl ? path.resolve(root, co.baseUrl) : Object.keys(paths).length ? root : null;
+    // node16/nodenext resolution requires `.js` on relative ESM imports.
+    const resolution = String(co.moduleResolution ?? co.module ?? '').toLowerCase();
+    const relativeImportSuffix = resolution === 'node16' || resolution === 'nodenext' ? '.js' : '';
+    return { baseUrl, paths, relativeImportSuffix };
+  } catch {
+    return { baseUrl: null, paths: {}, relativeImportSuffix: '' };
+  }
+}
