@@ -201,11 +201,13 @@ class FileMigration {
     const calls = this.findCreateAlovaCalls();
     const perRequest = calls.filter((p) => isPerRequest(p));
     const imported = this.importedFactoryCalls();
-    if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0) return empty;
+    const unsafe = calls.filter((p) => !isPerRequest(p)).map((p) => ({ path: p, problems: this.singletonProblems(p) })).filter((u) => u.problems.length);
+    if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0 && unsafe.length === 0) return empty;
 
     this.style = detectStyle(this.text, this.program);
     this.collectTemplateRanges();
     try {
+      for (const u of unsafe) this.fixSingleton(u.path, u.problems);
       for (const u of this.unresolvedFactoryCalls) {
         u.ids.forEach((id) => this.usedFactoryIds.add(id));
         throw new Blocked('unresolved-factory-call', u.path.node, u.path.node.callee.name);
@@ -592,6 +594,104 @@ class FileMigration {
     this.needed.add(CONTEXT_EXPORTS.provide);
     this.record('provide-request-context', call);
     this.wireUsage(callPath, fnPath, storeKey, new Set());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Module-level instances that are already unsafe
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A module-level instance whose hooks read per-request data (Next's cookies()/headers(), an
+   * AsyncLocalStorage store, a global store's getState(), Nitro's useEvent(), our own context) but
+   * keeps alova's shared cache or shareRequest serves one user's responses to another
+   * (shared/alova-facts.md). Returns what is unsafe about it (empty when it is fine).
+   */
+  private singletonProblems(callPath: Path): string[] {
+    const cfg = unwrapExpression(callPath.node.arguments[0]);
+    if (callPath.node.arguments.length !== 1 || cfg?.type !== 'ObjectExpression') return [];
+    const reads = this.perRequestReadsIn(cfg);
+    if (!reads) return [];
+    const keys = new Map<string, Node>();
+    for (const p of cfg.properties) {
+      const k = staticKey(p);
+      if (k) keys.set(k, p);
+    }
+    const isLiteral = (k: string, test: (v: Node) => boolean) => {
+      const p = keys.get(k);
+      return !!p && p.type !== 'ObjectMethod' && test(unwrapExpression(p.value));
+    };
+    const isNull = (v: Node) => v.type === 'NullLiteral' || (v.type === 'Literal' && v.value === null);
+    const problems: string[] = [];
+    if (!isLiteral('shareRequest', (v) => v.type === 'BooleanLiteral' && v.value === false)) problems.push('shareRequest');
+    const major = this.alovaMajor(cfg);
+    const cacheSafe = major === 3 ? isLiteral('cacheFor', isNull) || keys.has('l1Cache') : isLiteral('localCache', isNull);
+    if (!cacheSafe && this.cache !== 'shared') problems.push(major === 3 ? 'cacheFor' : 'localCache');
+    return problems.length ? [`reads ${reads}`, ...problems] : [];
+  }
+
+  /** What per-request source a hook of this options object reads, or null. */
+  private perRequestReadsIn(cfg: Node): string | null {
+    const nextHeaders = new Set<string>();
+    for (const st of this.program.body) {
+      if (st.type === 'ImportDeclaration' && st.source.value === 'next/headers') {
+        for (const sp of st.specifiers ?? []) if (sp.type === 'ImportSpecifier') nextHeaders.add(sp.local.name);
+      }
+    }
+    let found: string | null = null;
+    const visitFn = (fn: Node) =>
+      walkNoFunctions(
+        [fn.body],
+        (n) => {
+          if (found || n.type !== 'CallExpression') return;
+          const c = unwrapExpression(n.callee);
+          if (c.type === 'Identifier' && nextHeaders.has(c.name)) found = `${c.name}() from next/headers`;
+          else if (c.type === 'Identifier' && ['useEvent', 'useRequestEvent', 'getRequestEvent', CONTEXT_EXPORTS.use].includes(c.name)) found = `${c.name}()`;
+          else if (c.type === 'MemberExpression' && !c.computed && ['getStore', 'getState'].includes(c.property.name)) found = `.${c.property.name}()`;
+          else if (c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && c.object.name === 'requestContext' && c.property.name === 'get') found = 'requestContext.get()';
+        },
+        true,
+      );
+    const visitProps = (obj: Node) => {
+      for (const p of obj.properties) {
+        if (p.type === 'ObjectMethod') visitFn(p);
+        else if (p.type !== 'SpreadElement') {
+          const v = unwrapExpression(p.value);
+          if (isFunction(v)) visitFn(v);
+          else if (v?.type === 'ObjectExpression' && staticKey(p) === 'responded') visitProps(v);
+        }
+      }
+    };
+    visitProps(cfg);
+    return found;
+  }
+
+  /** Reports the unsafe singleton and, in place, turns sharing (and the shared cache) off. */
+  private fixSingleton(callPath: Path, problems: string[]): void {
+    const cfg = unwrapExpression(callPath.node.arguments[0]);
+    const [reads, ...keysToFix] = problems;
+    const values: Record<string, string> = { shareRequest: 'false', cacheFor: 'null', localCache: 'null' };
+    const props: Node[] = cfg.properties;
+    let lastSpread = -1;
+    props.forEach((p, i) => p.type === 'SpreadElement' && (lastSpread = i));
+    const append: string[] = [];
+    const fixes: string[] = [];
+    for (const k of keysToFix) {
+      const existing = props.find((p) => staticKey(p) === k && p.type !== 'ObjectMethod');
+      fixes.push(`${k}: ${values[k]}`);
+      if (existing && props.indexOf(existing) > lastSpread) this.edits.push({ start: existing.value.start, end: existing.value.end, text: values[k] });
+      else {
+        if (existing) this.edits.push(this.removePropertyEdit(existing, cfg));
+        append.push(`${k}: ${values[k]}`);
+      }
+    }
+    if (append.length) {
+      const propIndent = props.length ? indentOfLineAt(this.text, props[0].start) : indentOfLineAt(this.text, cfg.start) + this.style.indent;
+      this.edits.push(this.appendPropertiesEdit(cfg, append, propIndent));
+    }
+    const item = this.item('unsafe-singleton', callPath.node, `${reads}; keeps ${keysToFix.join(' and ')} shared`);
+    item.fix = { description: `set ${fixes.join(', ')} (applied in apply mode)` };
+    this.items.push(item);
+    this.record('isolate-instance', callPath.node, fixes.join(', '));
   }
 
   /** A function-valued option: which request bindings it reads (they get a prologue). */
