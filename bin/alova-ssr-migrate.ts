@@ -49,6 +49,12 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
+/** A fatal error that is not about how the command was typed: one line, no usage hint. */
+function fatal(message: string): never {
+  process.stderr.write(`alova-ssr-migrate: ${message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+  process.exit(2);
+}
+
 function main(argv: string[]): void {
   const program = new Command();
   program
@@ -113,7 +119,7 @@ function main(argv: string[]): void {
     try {
       baseline = readBaseline(fs.readFileSync(flags.baseline, 'utf8'));
     } catch (err) {
-      usageError(err instanceof BaselineError ? `--baseline ${flags.baseline}: ${err.message}` : `cannot read --baseline ${flags.baseline}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+      fatal(err instanceof BaselineError ? `--baseline ${flags.baseline}: ${err.message}` : `cannot read --baseline ${flags.baseline}: ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
   }
 
@@ -148,7 +154,7 @@ function main(argv: string[]): void {
       fs.writeFileSync(flags.writeBaseline, text);
       report = applyBaseline(report, readBaseline(text));
     } catch (err) {
-      usageError(`cannot write --write-baseline ${flags.writeBaseline}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+      fatal(`cannot write --write-baseline ${flags.writeBaseline}: ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
   }
   if (baseline) report = applyBaseline(report, baseline);
