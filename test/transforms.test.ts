@@ -123,7 +123,7 @@ describe('type-check of migrated TypeScript fixtures', () => {
       fs.writeFileSync(path.join(tmp, 'alova-request-context.ts'), renderContextModule('ts'));
       fs.writeFileSync(path.join(tmp, 'jsx.d.ts'), 'declare namespace JSX { interface IntrinsicElements { [name: string]: any } interface Element {} }\n');
       // Modules the fixtures import that are not installed here (frameworks, app files).
-      fs.writeFileSync(path.join(tmp, 'shims.d.ts'), "declare module 'next/headers' { export function cookies(): Promise<{ toString(): string }>; }\n");
+      fs.writeFileSync(path.join(tmp, 'shims.d.ts'), "declare module 'next/headers' { export function cookies(): Promise<{ get(name: string): { value: string } | undefined; toString(): string }>; export function headers(): Promise<{ get(name: string): string | null }>; }\n");
       fs.writeFileSync(path.join(tmp, 'auth-store.ts'), "export const useAuthStore = { getState: () => ({ token: 'token' }) };\n");
       fs.writeFileSync(
         path.join(tmp, 'tsconfig.json'),

@@ -480,6 +480,9 @@ class FileMigration {
     });
 
     for (const c of captured.values()) this.checkCapture(c, call, fnPath);
+    // Values computed only from the framework's own request context (Next's next/headers, Nitro's
+    // useEvent) are re-evaluated in the hooks at request time: no store and no wrapper needed.
+    const framework = captured.size ? this.frameworkDerived(captured) : null;
 
     // --- security: a fixed id shares in-flight requests between users today -----------------
     const idProp = keys.get('id');
@@ -509,8 +512,8 @@ class FileMigration {
     }
     for (const l of lazy) {
       if (l.names.size === 0 && l.moved.length === 0) continue;
-      cfgEdits.push(...this.prologueEdits(l.fn, [...l.names], l.moved, storeKey, baseIndent));
-      if (l.names.size) this.record('read-request-context', l.fn);
+      cfgEdits.push(...this.prologueEdits(l.fn, [...l.names], l.moved, storeKey, baseIndent, framework));
+      if (l.names.size) this.record(framework ? 'framework-request-context' : 'read-request-context', l.fn);
     }
     for (const mv of moved) {
       cfgEdits.push(this.removePropertyEdit(mv.prop, cfg));
@@ -522,12 +525,13 @@ class FileMigration {
     if (moved.length && !before) {
       const names = [...new Set(moved.flatMap((mv) => [...mv.names]))];
       const inner = propIndent + this.style.indent;
-      const body = [
-        `${inner}const { ${names.join(', ')} } = ${CONTEXT_EXPORTS.use}(${this.q(storeKey)})${this.semi()}`,
-        ...moved.map((mv) => inner + this.movedStatement(mv.key, 'method', mv.expr)),
-      ];
-      this.needed.add(CONTEXT_EXPORTS.use);
-      append.push(`beforeRequest(method) {${this.style.eol}${body.join(this.style.eol)}${this.style.eol}${propIndent}}`);
+      const reads = framework
+        ? framework.map((d) => inner + this.text.slice(d.start, d.end))
+        : [`${inner}const { ${names.join(', ')} } = ${CONTEXT_EXPORTS.use}(${this.q(storeKey)})${this.semi()}`];
+      const body = [...reads, ...moved.map((mv) => inner + this.movedStatement(mv.key, 'method', mv.expr))];
+      if (!framework) this.needed.add(CONTEXT_EXPORTS.use);
+      const needsAsync = !!framework?.some((d) => containsAwait(d));
+      append.push(`${needsAsync ? 'async ' : ''}beforeRequest(method) {${this.style.eol}${body.join(this.style.eol)}${this.style.eol}${propIndent}}`);
     }
     const setOption = (key: string, value: string) => {
       const existing = keys.get(key);
@@ -579,9 +583,9 @@ class FileMigration {
     this.factoriesMigrated++;
 
     // --- replace the call and wire the request context -------------------------------------
-    if (captured.size === 0) {
-      // Nothing request-dependent: the per-request instance was pure waste. Hoisting alone is
-      // faithful; no context needed (a request-scoped cache then simply caches nothing).
+    if (captured.size === 0 || framework) {
+      // Nothing request-dependent (or only the framework's own request context): hoisting alone
+      // is faithful; no store and no wrapper (a request-scoped cache then simply caches nothing).
       this.edits.push({ start: call.start, end: call.end, text: instanceName });
       return;
     }
@@ -692,6 +696,55 @@ class FileMigration {
     item.fix = { description: `set ${fixes.join(', ')} (applied in apply mode)` };
     this.items.push(item);
     this.record('isolate-instance', callPath.node, fixes.join(', '));
+  }
+
+  /** Identifiers that read the framework's own request context: next/headers, Nitro's useEvent. */
+  private frameworkContextNames(): Set<string> {
+    const names = new Set<string>();
+    for (const st of this.program.body) {
+      if (st.type !== 'ImportDeclaration') continue;
+      const src = st.source.value;
+      for (const sp of st.specifiers ?? []) {
+        if (sp.type !== 'ImportSpecifier') continue;
+        const imported = importedName(sp);
+        if (src === 'next/headers' && ['cookies', 'headers', 'draftMode'].includes(imported)) names.add(sp.local.name);
+        if ((src === 'nitropack/runtime' || src === '#imports') && imported === 'useEvent') names.add(sp.local.name);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * The factory's captured values, when every one is a `const` of the factory body computed only
+   * from the framework's request context (and module-level values): their declarations, in order.
+   */
+  private frameworkDerived(captured: Map<string, Capture>): Node[] | null {
+    const sources = this.frameworkContextNames();
+    if (!sources.size) return null;
+    const decls = new Set<Node>();
+    let usesFramework = false;
+    const pending: Path[] = [...captured.values()].map((c) => c.refs[0]);
+    const seen = new Set<string>();
+    while (pending.length) {
+      const ref = pending.pop()!;
+      const name = ref.node.name;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const scope = ref.scope?.lookup(name);
+      const decl = scope?.getBindings()[name]?.[0];
+      const declarator = decl ? ancestorWithin(decl, (n) => n.type === 'VariableDeclarator') : null;
+      const declaration = declarator?.parent?.node;
+      if (!declarator || declaration?.type !== 'VariableDeclaration' || declaration.kind !== 'const' || !declarator.node.init) return null;
+      for (const q of collectPaths(declarator.get('init'), (n) => n.type === 'Identifier' || n.type === 'ThisExpression')) {
+        if (q.node.type === 'ThisExpression') return null;
+        if (!isBindingReference(q.node, q.parent?.node, fieldName(q))) continue;
+        const s2 = q.scope?.lookup(q.node.name);
+        if (sources.has(q.node.name) && (!s2 || s2.isGlobal)) usesFramework = true;
+        else if (s2 && !s2.isGlobal && !isInside(s2.node, declarator.node.init)) pending.push(q);
+      }
+      decls.add(declaration);
+    }
+    return usesFramework ? [...decls].sort((a, b) => a.start - b.start) : null;
   }
 
   /** A function-valued option: which request bindings it reads (they get a prologue). */
@@ -1163,10 +1216,15 @@ class FileMigration {
   // Text generation helpers
   // ---------------------------------------------------------------------------------------------
 
-  private prologueEdits(fn: Node, names: string[], movedStatements: string[], storeKey: string, baseIndent: string): TextEdit[] {
+  private prologueEdits(fn: Node, names: string[], movedStatements: string[], storeKey: string, baseIndent: string, framework: Node[] | null = null): TextEdit[] {
     const { eol, indent: unit } = this.style;
     const lines: string[] = [];
-    if (names.length) {
+    const out: TextEdit[] = [];
+    if (names.length && framework) {
+      lines.push(...framework.map((d) => this.text.slice(d.start, d.end)));
+      // `await cookies()` needs an async hook; alova awaits beforeRequest and the responded hooks.
+      if (framework.some((d) => containsAwait(d)) && !fn.async) out.push({ start: fn.start, end: fn.start, text: 'async ' });
+    } else if (names.length) {
       lines.push(`const { ${names.join(', ')} } = ${CONTEXT_EXPORTS.use}(${this.q(storeKey)})${this.semi()}`);
       this.needed.add(CONTEXT_EXPORTS.use);
     }
@@ -1178,7 +1236,7 @@ class FileMigration {
       const { start, end } = exprRange(this.text, body);
       const inner = fnIndent + unit;
       const text = `{${eol}${lines.map((l) => inner + l).join(eol)}${eol}${inner}return ${this.text.slice(start, end)}${this.semi()}${eol}${fnIndent}}`;
-      return [{ start, end, text }];
+      return [...out, { start, end, text }];
     }
     const open = body.start + 1;
     const firstStmt = body.body[0] ?? null;
@@ -1186,9 +1244,9 @@ class FileMigration {
     const at = body.directives?.length ? body.directives[body.directives.length - 1].end : open;
     if (multiLine) {
       const inner = firstStmt ? stripPrefix(indentOfLineAt(this.text, firstStmt.start), baseIndent) : fnIndent + unit;
-      return [{ start: at, end: at, text: lines.map((l) => eol + inner + l).join(''), order: 1 }];
+      return [...out, { start: at, end: at, text: lines.map((l) => eol + inner + l).join(''), order: 1 }];
     }
-    return [{ start: at, end: at, text: ' ' + lines.join(' '), order: 1 }];
+    return [...out, { start: at, end: at, text: ' ' + lines.join(' '), order: 1 }];
   }
 
   private movedStatement(key: 'baseURL' | 'timeout', method: string, expr: Node): string {
@@ -1642,6 +1700,14 @@ function factoryBinding(fnPath: Path): { name: string; declScope: Node; exported
     };
   }
   return null;
+}
+
+function containsAwait(node: Node): boolean {
+  let found = false;
+  walkNoFunctions([node], (n) => {
+    if (n.type === 'AwaitExpression') found = true;
+  });
+  return found;
 }
 
 function isThisMember(n: Node): boolean {

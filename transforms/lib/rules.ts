@@ -38,6 +38,11 @@ export const rules = {
     severity: 'note',
     description: 'hook reads its request data from the request context',
   },
+  'framework-request-context': {
+    kind: 'edit',
+    severity: 'note',
+    description: "hook re-reads the framework's own request context (Next's next/headers, Nitro's useEvent) at request time: no store or wrapper needed",
+  },
   'move-option-to-hook': {
     kind: 'edit',
     severity: 'note',

@@ -8,14 +8,17 @@ export const REGISTER = here('./register.mjs');
 export const ENTRY = here('./app-entry.mjs');
 
 /**
- * @param {{ serverModule: string, upstreamUrl: string, alovaPackage?: string, exposeGc?: boolean, startTimeoutMs?: number }} o
+ * @param {{ serverModule: string, upstreamUrl: string, alovaPackage?: string, exposeGc?: boolean, startTimeoutMs?: number,
+ *   framework?: 'auto' | 'express' | 'koa' | 'fastify', aliases?: Record<string, string> }} o
+ *   framework: how to start the app returned by createServer() (default: detected);
+ *   aliases: package redirects applied by the loader, e.g. { express: 'express4' }.
  */
-export async function startApp({ serverModule, upstreamUrl, alovaPackage = 'alova', exposeGc = true, startTimeoutMs = 20_000 }) {
+export async function startApp({ serverModule, upstreamUrl, alovaPackage = 'alova', exposeGc = true, startTimeoutMs = 20_000, framework = 'auto', aliases = {} }) {
   const execArgv = ['--import', REGISTER];
   if (exposeGc) execArgv.push('--expose-gc');
-  const child = fork(ENTRY, [serverModule, upstreamUrl], {
+  const child = fork(ENTRY, [serverModule, upstreamUrl, framework], {
     execArgv,
-    env: { ...process.env, ALOVA_E2E_PACKAGE: alovaPackage, NODE_OPTIONS: '' },
+    env: { ...process.env, ALOVA_E2E_PACKAGE: alovaPackage, ALOVA_E2E_ALIASES: JSON.stringify(aliases), NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   // Drain output (alova's cache logger can be chatty); keep a tail for diagnostics.

@@ -12,7 +12,12 @@ export const STEPS = {
 };
 export const STEP_NAMES = Object.keys(STEPS);
 
-export function createClient(baseUrl, { maxSockets = 64 } = {}) {
+/**
+ * @param {string} baseUrl
+ * @param {{ maxSockets?: number, bodyFor?: (user: string, stepName: string, defaultBody: unknown) => unknown }} [options]
+ *   bodyFor: optional per-user request body (e.g. to check that each user's POST body reaches the upstream).
+ */
+export function createClient(baseUrl, { maxSockets = 64, bodyFor } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const target = new URL(baseUrl);
 
@@ -20,7 +25,8 @@ export function createClient(baseUrl, { maxSockets = 64 } = {}) {
   function call(user, stepName) {
     const step = STEPS[stepName];
     if (!step) throw new Error(`unknown step ${stepName}`);
-    const payload = step.body === undefined ? undefined : JSON.stringify(step.body);
+    const body = bodyFor && step.body !== undefined ? bodyFor(user, stepName, step.body) : step.body;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers = { authorization: `Bearer ${user}` };
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
@@ -86,9 +92,11 @@ export function checkResponse(user, stepName, res) {
   return { crossUser, ok, foreign };
 }
 
-function record(results, user, stepName, res, phase) {
+function record(results, user, stepName, res, phase, keepBody = false) {
   const c = checkResponse(user, stepName, res);
-  results.push({ phase, user, step: stepName, status: res.status, ms: res.ms, crossUser: c.crossUser, ok: c.ok, foreign: c.foreign });
+  const entry = { phase, user, step: stepName, status: res.status, ms: res.ms, crossUser: c.crossUser, ok: c.ok, foreign: c.foreign };
+  if (keepBody) entry.body = res.body;
+  results.push(entry);
 }
 
 function recordError(results, user, stepName, err, phase) {
@@ -97,13 +105,14 @@ function recordError(results, user, stepName, err, phase) {
 
 /**
  * One request at a time, users and steps rotating. Bounded by `count` and `deadline` (ms epoch).
+ * keepBody: also store each response body in the results.
  */
-export async function runSequential(client, { users, steps = STEP_NAMES, count, deadline = Infinity, phase = 'sequential', results = [] }) {
+export async function runSequential(client, { users, steps = STEP_NAMES, count, deadline = Infinity, phase = 'sequential', results = [], keepBody = false }) {
   for (let i = 0; i < count && Date.now() < deadline; i += 1) {
     const user = users[i % users.length];
     const step = steps[Math.floor(i / users.length) % steps.length];
     try {
-      record(results, user, step, await client.call(user, step), phase);
+      record(results, user, step, await client.call(user, step), phase, keepBody);
     } catch (err) {
       recordError(results, user, step, err, phase);
     }
@@ -115,12 +124,12 @@ export async function runSequential(client, { users, steps = STEP_NAMES, count, 
  * Rounds: in each round every user calls the SAME route at the same moment.
  * Bounded by `rounds` and `deadline`.
  */
-export async function runConcurrent(client, { users, steps = STEP_NAMES, rounds, deadline = Infinity, phase = 'concurrent', results = [] }) {
+export async function runConcurrent(client, { users, steps = STEP_NAMES, rounds, deadline = Infinity, phase = 'concurrent', results = [], keepBody = false }) {
   for (let r = 0; r < rounds && Date.now() < deadline; r += 1) {
     const step = steps[r % steps.length];
     const out = await Promise.allSettled(users.map((user) => client.call(user, step)));
     out.forEach((o, i) => {
-      if (o.status === 'fulfilled') record(results, users[i], step, o.value, phase);
+      if (o.status === 'fulfilled') record(results, users[i], step, o.value, phase, keepBody);
       else recordError(results, users[i], step, o.reason, phase);
     });
   }

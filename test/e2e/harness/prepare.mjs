@@ -13,6 +13,12 @@ export const FIXTURES = {
   naiveSingletonV2: join(REPO, 'fixtures/e2e/naive-singleton-v2'),
   isolatedSingleton: join(REPO, 'fixtures/e2e/isolated-singleton'),
   isolatedSingletonV2: join(REPO, 'fixtures/e2e/isolated-singleton-v2'),
+  // Project fixtures (inputs of test/projects.test.ts); each src/app.js exports createServer({ upstreamUrl }).
+  expressMiddleware: join(REPO, 'fixtures/projects/express-middleware/input'),
+  koaApp: join(REPO, 'fixtures/projects/koa-app/input'),
+  fastifyApp: join(REPO, 'fixtures/projects/fastify-app/input'),
+  fastifyNaiveSingleton: join(REPO, 'fixtures/e2e/fastify-naive-singleton'),
+  koaNaiveSingleton: join(REPO, 'fixtures/e2e/koa-naive-singleton'),
 };
 export const CLI = join(REPO, 'dist/bin/alova-ssr-migrate.js');
 const TMP_ROOT = join(REPO, '.tmp/e2e');
@@ -108,9 +114,9 @@ function failureDetail(stdout, stderr) {
 
 /**
  * Run `node dist/bin/alova-ssr-migrate.js <dir> --allow-dirty` (apply mode).
- * ok = the CLI exited 0 AND src/server.js changed.
+ * ok = the CLI exited 0 AND every file in `expectChanged` (default: src/server.js) changed.
  */
-export function migrateWithCli(dir, { timeoutMs = 120_000 } = {}) {
+export function migrateWithCli(dir, { timeoutMs = 120_000, expectChanged = [join('src', 'server.js')] } = {}) {
   if (!existsSync(CLI)) return { ok: false, reason: `CLI not built: ${relative(REPO, CLI)} is missing` };
   const before = snapshot(dir);
   const r = spawnSync(process.execPath, [CLI, dir, '--allow-dirty'], { cwd: REPO, encoding: 'utf8', timeout: timeoutMs });
@@ -119,6 +125,7 @@ export function migrateWithCli(dir, { timeoutMs = 120_000 } = {}) {
   const out = { status: r.status, stdout: (r.stdout ?? '').slice(-4000), stderr: (r.stderr ?? '').slice(-4000), changed };
   if (r.error) return { ok: false, reason: `CLI failed to run: ${r.error.message}`, ...out };
   if (r.status !== 0) return { ok: false, reason: `CLI exited ${r.status}${failureDetail(out.stdout, out.stderr)}`, ...out };
-  if (!changed.includes(join('src', 'server.js'))) return { ok: false, reason: 'CLI exited 0 but did not change src/server.js', ...out };
+  const unchanged = expectChanged.filter((f) => !changed.includes(f));
+  if (unchanged.length > 0) return { ok: false, reason: `CLI exited 0 but did not change ${unchanged.join(', ')}`, ...out };
   return { ok: true, ...out };
 }

@@ -13,7 +13,8 @@ export function userFromAuthorization(value) {
  * @param {{ minDelayMs?: number, maxDelayMs?: number }} [options]
  */
 export async function startUpstream({ minDelayMs = 2, maxDelayMs = 8 } = {}) {
-  const counts = { total: 0, byRoute: {}, postsByUser: {}, anonymous: 0 };
+  // postPayloadsByUser: the parsed JSON bodies of POST /orders, per caller identity.
+  const counts = { total: 0, byRoute: {}, postsByUser: {}, postPayloadsByUser: {}, anonymous: 0 };
   let orderSeq = 0;
 
   const server = http.createServer((req, res) => {
@@ -42,7 +43,10 @@ export async function startUpstream({ minDelayMs = 2, maxDelayMs = 8 } = {}) {
         } catch {
           payload = null;
         }
-        if (user) counts.postsByUser[user] = (counts.postsByUser[user] ?? 0) + 1;
+        if (user) {
+          counts.postsByUser[user] = (counts.postsByUser[user] ?? 0) + 1;
+          (counts.postPayloadsByUser[user] ??= []).push(payload);
+        }
         orderSeq += 1;
         status = 201;
         body = { user, route: 'create-order', id: orderSeq, item: payload?.item ?? null, qty: payload?.qty ?? null };
@@ -82,6 +86,7 @@ export async function startUpstream({ minDelayMs = 2, maxDelayMs = 8 } = {}) {
       counts.total = 0;
       counts.byRoute = {};
       counts.postsByUser = {};
+      counts.postPayloadsByUser = {};
       counts.anonymous = 0;
     },
     async close() {
