@@ -26,6 +26,7 @@ interface Flags {
   color: boolean;
   allowDirty?: boolean;
   cache: 'request' | 'off' | 'shared';
+  wiring: 'call-site' | 'middleware';
   contextModule?: string;
   alovaVersion?: '2' | '3';
   baseline?: string;
@@ -77,6 +78,11 @@ function main(argv: string[]): void {
       new Option('--cache <mode>', 'cache isolation on the shared instance: request-scoped, off, or shared between users (unsafe)')
         .choices(['request', 'off', 'shared'])
         .default('request'),
+    )
+    .addOption(
+      new Option('--wiring <mode>', 'call-site: wrap the code after each factory call; middleware: one context middleware per Express/Koa/Fastify app')
+        .choices(['call-site', 'middleware'])
+        .default('call-site'),
     )
     .option('--context-module <path>', 'where to generate the request-context module (default: <first path>/alova-request-context.<ext>)')
     .addOption(new Option('--alova-version <major>', 'alova major version when the code gives no hint (default: from package.json, else 3)').choices(['2', '3']))
@@ -134,6 +140,7 @@ function main(argv: string[]): void {
     allowDirty: !!flags.allowDirty,
     cache: flags.cache,
     contextModule: flags.contextModule ?? null,
+    wiring: flags.wiring,
     alovaMajor: flags.alovaVersion ? (Number(flags.alovaVersion) as 2 | 3) : undefined,
     changedSince: flags.changedSince,
     onProgress: showProgress

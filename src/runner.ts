@@ -27,7 +27,7 @@ import {
   renderContextModule,
 } from '../transforms/lib/context-module.js';
 import { docsAnchor, rules } from '../transforms/lib/rules.js';
-import type { CacheMode, MigrateOptions } from '../transforms/ssr-singleton.js';
+import { type CacheMode, type MigrateOptions, describeApps } from '../transforms/ssr-singleton.js';
 
 /** Our own version, from the nearest package.json above this module (dist/src or src). */
 export const VERSION: string = (() => {
@@ -57,6 +57,8 @@ export interface RunOptions {
   contextModule: string | null;
   alovaMajor?: 2 | 3;
   changedSince?: string;
+  /** `call-site` (default) or `middleware` (see MigrateOptions.wiring). */
+  wiring?: 'call-site' | 'middleware';
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -93,7 +95,7 @@ export function run(options: RunOptions): RunReport {
 
   // --- guard: never write over uncommitted work ------------------------------------------------
   if (options.mode === 'apply' && !options.allowDirty) {
-    const st = workTreeStatus(options.cwd, options.paths);
+    const st = workTreeStatus(gitFolder(options), options.paths.map((p) => path.resolve(options.cwd, p)));
     if (st.kind === 'dirty') {
       errors.push({
         ruleId: 'dirty-work-tree',
@@ -118,7 +120,7 @@ export function run(options: RunOptions): RunReport {
   for (const issue of found.issues) notes.push(`${issue.rel}: ${issue.message}`);
   let files = found.files;
   if (options.changedSince) {
-    const changed = changedSince(options.cwd, options.changedSince);
+    const changed = changedSince(gitFolder(options), options.changedSince);
     if (!changed.ok) {
       errors.push({ ruleId: 'changed-since', message: changed.error });
       return finish();
@@ -164,6 +166,14 @@ export function run(options: RunOptions): RunReport {
   const projectRoot = findProjectRoot(options);
   // Only files that mention createAlova can define a factory; without one there is nothing to index.
   const analysis = candidates.length ? analyseProject(projectRoot, readable, candidates) : { index: null, relevant: [] as SourceFile[] };
+  if (options.wiring === 'middleware' && analysis.index) {
+    // One context middleware per Express/Koa/Fastify app; handlers then need no wrapper.
+    const apps = findAppFiles(readable, analysis.relevant);
+    analysis.index.middlewareApps = apps.insertable.map((f) => f.abs);
+    for (const f of apps.insertable) if (!analysis.relevant.some((r) => r.abs === f.abs)) analysis.relevant.push(f);
+    for (const b of apps.blocked) notes.push(`--wiring middleware: ${b}; call-site wiring is used there`);
+    if (!apps.insertable.length) notes.push('--wiring middleware: no Express, Koa or Fastify app found; call-site wiring is used');
+  }
   const relevantSet = new Set(analysis.relevant.map((f) => f.abs));
   for (const f of readable) if (!relevantSet.has(f.abs)) planned.push({ abs: f.abs, record: fileRecord(f.rel, 'not-applicable') });
   const migrateOptions: MigrateOptions = {
@@ -173,6 +183,7 @@ export function run(options: RunOptions): RunReport {
     alovaMajor: options.alovaMajor ?? detectAlovaMajor(projectRoot),
     index: analysis.index ?? undefined,
     tsImportSuffix: readTsconfigPaths(projectRoot).relativeImportSuffix,
+    wiring: options.wiring ?? 'call-site',
   };
   timings.analyseMs = performance.now() - t;
 
@@ -312,6 +323,30 @@ export function run(options: RunOptions): RunReport {
   return finish();
 }
 
+/** Files that create an Express/Koa/Fastify app (text pre-filter, then parsed). */
+function findAppFiles(readable: DiscoveredFile[], known: SourceFile[]): { insertable: SourceFile[]; blocked: string[] } {
+  const needles = ['express(', 'Koa(', 'Fastify(', 'fastify('];
+  const insertable: SourceFile[] = [];
+  const blocked: string[] = [];
+  const byAbs = new Map(known.map((k) => [k.abs, k]));
+  for (const f of readable) {
+    const src = byAbs.get(f.abs) ?? (() => {
+      const r = readIfMentions(f.abs, needles);
+      return r.kind === 'match' ? { abs: f.abs, rel: f.rel, text: r.text, mode: r.mode } : null;
+    })();
+    if (!src || !needles.some((n) => src.text.includes(n))) continue;
+    let apps: { framework: string; blocked?: string; present: boolean }[];
+    try {
+      apps = describeApps(src.text, src.abs);
+    } catch {
+      continue;
+    }
+    for (const a of apps) if (a.blocked) blocked.push(`${f.rel}: ${a.framework} app not wired (${a.blocked})`);
+    if (apps.some((a) => !a.blocked)) insertable.push(src);
+  }
+  return { insertable, blocked };
+}
+
 /** Factories whose exported name appears in a file we could not parse: we cannot prove it does not call them. */
 function factoriesMentioned(index: ProjectIndex, text: string): string[] {
   const out: string[] = [];
@@ -414,6 +449,16 @@ function detectAlovaMajor(projectRoot: string): 2 | 3 | undefined {
     /* an unparsable package.json gives no hint */
   }
   return undefined;
+}
+
+/** The folder git is asked about: the first given path's folder (the user may run from outside the repo). */
+function gitFolder(options: RunOptions): string {
+  const first = path.resolve(options.cwd, options.paths[0] ?? '.');
+  try {
+    return fs.statSync(first).isDirectory() ? first : path.dirname(first);
+  } catch {
+    return options.cwd;
+  }
 }
 
 function safeRead(abs: string): string | null {

@@ -5,7 +5,7 @@
  *   fixtures/projects/<case>/output/**   the whole tree after an apply run (incl. the context module)
  *   fixtures/projects/<case>/items.txt   review items, `file:line:col ruleId` per line
  *   fixtures/projects/<case>/notes.txt   the per-factory call-site lines of the summary
- *   fixtures/projects/<case>/args.json   optional: { "paths": [...], "cache": "off" }
+ *   fixtures/projects/<case>/args.json   optional: { "paths": [...], "cache": "off", "wiring": "middleware" }
  *
  * Each case is migrated through the runner (the same code as the CLI) in a temporary copy and
  * checked for: exact output tree, items, call-site counts, idempotency (a second run changes
@@ -40,7 +40,7 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off' | 'shared' }): RunReport {
+function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off' | 'shared'; wiring?: 'call-site' | 'middleware' }): RunReport {
   return run({
     paths: args.paths ?? ['.'],
     cwd: dir,
@@ -51,6 +51,7 @@ function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off
     allowDirty: true,
     cache: args.cache ?? 'request',
     contextModule: null,
+    wiring: args.wiring,
   });
 }
 
@@ -61,7 +62,7 @@ const cases = fs.readdirSync(BASE).filter((c) => fs.existsSync(path.join(BASE, c
 
 describe('project fixtures', () => {
   it('cover every wiring case and framework', () => {
-    for (const c of ['cross-file-ts', 'cjs-project', 'express-middleware', 'koa-app', 'fastify-app', 'class-service', 'unwirable-caller', 'public-api', 'nextjs', 'vike', 'sveltekit', 'remix', 'nuxt', 'nuxt-auto-import']) {
+    for (const c of ['express-wiring-middleware', 'koa-wiring-middleware', 'cross-file-ts', 'cjs-project', 'express-middleware', 'koa-app', 'fastify-app', 'class-service', 'unwirable-caller', 'public-api', 'nextjs', 'vike', 'sveltekit', 'remix', 'nuxt', 'nuxt-auto-import']) {
       expect(cases).toContain(c);
     }
   });

@@ -73,6 +73,12 @@ export interface MigrateOptions {
   index?: ProjectIndex;
   /** Suffix for the context-module import in a TS file with no relative import to copy (`.js` under NodeNext). */
   tsImportSuffix?: '' | '.js';
+  /**
+   * `call-site` (default): wrap the code after each factory call. `middleware`: insert one context
+   * middleware into each Express/Koa/Fastify app and leave handlers whose factory arguments come
+   * from their own parameters (the request) unwrapped.
+   */
+  wiring?: 'call-site' | 'middleware';
 }
 
 export interface MigrateResult {
@@ -89,6 +95,26 @@ export interface MigrateResult {
   factoryIdsUsed: string[];
   /** Call sites found per factory id (same-file and imported). */
   callSitesByFactory: Record<string, number>;
+}
+
+export interface AppSite {
+  framework: 'express' | 'koa' | 'fastify';
+  /** The app's variable name. */
+  app: string;
+  /** The statement after which the context middleware goes (creation or last body parser). */
+  insertAfter: Node;
+  /** Why no middleware can be inserted here (then call-site wiring is used). */
+  blocked?: string;
+  /** A context middleware is already there (second run). */
+  present: boolean;
+}
+
+/** Apps for `--wiring middleware` (no edits). */
+export function describeApps(source: string, filePath: string): { framework: string; blocked?: string; present: boolean }[] {
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  const m = new FileMigration(text, filePath, {});
+  m.parseOnly();
+  return m.findApps().map(({ framework, blocked, present }) => ({ framework, blocked, present }));
 }
 
 /** What the project analysis needs to know about one module. */
@@ -169,6 +195,8 @@ class FileMigration {
   private usedFactoryIds = new Set<string>();
   private callSitesByFactory: Record<string, number> = {};
   private unresolvedFactoryCalls: { path: Path; ids: string[] }[] = [];
+  private importsCache: Map<string, string> | null = null;
+  private middlewareCovered = 0;
   private readonly displayPath: string;
   /** Path relative to the project root: the stable part of every generated instance id. */
   private readonly idPath: string;
@@ -202,11 +230,13 @@ class FileMigration {
     const perRequest = calls.filter((p) => isPerRequest(p));
     const imported = this.importedFactoryCalls();
     const unsafe = calls.filter((p) => !isPerRequest(p)).map((p) => ({ path: p, problems: this.singletonProblems(p) })).filter((u) => u.problems.length);
-    if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0 && unsafe.length === 0) return empty;
+    const apps = this.options.wiring === 'middleware' && this.options.index?.middlewareApps?.includes(path.resolve(this.filePath)) ? this.findApps().filter((a) => !a.present && !a.blocked) : [];
+    if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0 && unsafe.length === 0 && apps.length === 0) return empty;
 
     this.style = detectStyle(this.text, this.program);
     this.collectTemplateRanges();
     try {
+      for (const a of apps) this.insertContextMiddleware(a);
       for (const u of unsafe) this.fixSingleton(u.path, u.problems);
       for (const u of this.unresolvedFactoryCalls) {
         u.ids.forEach((id) => this.usedFactoryIds.add(id));
@@ -262,6 +292,10 @@ class FileMigration {
       throw new TransformParseError(String(e.message ?? err).split('\n')[0], line, col);
     }
     this.program = this.root.get().node.program;
+  }
+
+  parseOnly(): void {
+    this.parse();
   }
 
   /** The module's factories (per-request createAlova, helpers returning another factory's instance, classes) and exports. */
@@ -856,10 +890,12 @@ class FileMigration {
     }
     if (parent?.type === 'VariableDeclarator' && up.name === 'init' && parent.id.type === 'Identifier') {
       this.checkLocalInstance(up.parentPath, fnPath);
+      if (this.coveredByMiddleware(exprPath, fnPath)) return;
       this.wrapFrom(exprPath, fnPath, factoryId, parent.id.name);
       return;
     }
     if ((parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && up.name === 'object') {
+      if (this.coveredByMiddleware(exprPath, fnPath)) return;
       this.wrapFrom(exprPath, fnPath, factoryId, null);
       return;
     }
@@ -878,6 +914,124 @@ class FileMigration {
       }
     }
     throw new Blocked('instance-escapes', exprPath.node);
+  }
+
+  /**
+   * `--wiring middleware`: a factory call whose arguments all come from the handler's own
+   * parameters (the request) runs inside the app's context middleware, so it needs no wrapper.
+   * Not when the handler is registered with a route-level body parser: the parser reads the body
+   * in stream callbacks that lose the async context.
+   */
+  private coveredByMiddleware(exprPath: Path, fnPath: Path): boolean {
+    if (this.options.wiring !== 'middleware' || !this.options.index?.middlewareApps?.length) return false;
+    const call = exprPath.node;
+    if (call.type !== 'CallExpression' && call.type !== 'NewExpression') return false;
+    if (this.findCreateAlovaCalls().some((p) => p.node === call)) return false;
+    if (!call.arguments.length) return false;
+    const params = new Set(fnPath.node.params.flatMap((p: Node) => patternNames(p)));
+    for (let i = 0; i < call.arguments.length; i++) {
+      for (const q of collectPaths(exprPath.get('arguments', i), (n) => n.type === 'Identifier' || n.type === 'ThisExpression')) {
+        if (q.node.type === 'ThisExpression') return false;
+        if (!isBindingReference(q.node, q.parent?.node, fieldName(q))) continue;
+        const sc = q.scope?.lookup(q.node.name);
+        if (!sc || sc.isGlobal) continue;
+        if (sc.node !== fnPath.node || !params.has(q.node.name)) return false;
+      }
+    }
+    const up = skipWrappersUp(fnPath);
+    const registration = up.parentPath?.node;
+    if (registration?.type === 'CallExpression' && registration.arguments.some((a: Node) => a !== up.node && a.start < up.node.start && this.isBodyParserCall(a))) return false;
+    this.countCallSite(`middleware:${this.idPath}`);
+    this.middlewareCovered++;
+    return true;
+  }
+
+  private isBodyParserCall(n: Node): boolean {
+    const c = unwrapExpression(n);
+    if (c?.type !== 'CallExpression') return false;
+    const callee = unwrapExpression(c.callee);
+    const imports = this.moduleImports();
+    if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier') {
+      const src = imports.get(callee.object.name);
+      if (src === 'express' && ['json', 'urlencoded', 'raw', 'text'].includes(callee.property.name)) return true;
+      if (src === 'body-parser') return true;
+    }
+    if (callee.type === 'Identifier') {
+      const src = imports.get(callee.name);
+      return !!src && ['body-parser', 'koa-bodyparser', '@koa/bodyparser', 'koa-body', 'co-body'].includes(src);
+    }
+    return false;
+  }
+
+  /** local name -> module of every import / top-level require. */
+  private moduleImports(): Map<string, string> {
+    if (this.importsCache) return this.importsCache;
+    const m = new Map<string, string>();
+    for (const st of this.program.body) {
+      if (st.type === 'ImportDeclaration') for (const sp of st.specifiers ?? []) m.set(sp.local.name, st.source.value);
+      if (st.type === 'VariableDeclaration') {
+        for (const d of st.declarations) {
+          const init = unwrapExpression(d.init);
+          const req = isRequireCall(init) ? init : init?.type === 'MemberExpression' && isRequireCall(init.object) ? init.object : null;
+          if (req && req.arguments[0]?.type === 'StringLiteral') for (const n of patternNames(d.id)) m.set(n, req.arguments[0].value);
+        }
+      }
+    }
+    this.importsCache = m;
+    return m;
+  }
+
+  /** Express/Koa/Fastify apps created in this file, and where a context middleware would go. */
+  findApps(): AppSite[] {
+    const imports = this.moduleImports();
+    const out: AppSite[] = [];
+    this.root.find(this.j.VariableDeclarator).forEach((dp: Path) => {
+      const init = unwrapExpression(dp.node.init);
+      if (!init || dp.node.id.type !== 'Identifier') return;
+      const callee = init.type === 'CallExpression' || init.type === 'NewExpression' ? unwrapExpression(init.callee) : null;
+      if (callee?.type !== 'Identifier') return;
+      const src = imports.get(callee.name);
+      const framework = src === 'express' && init.type === 'CallExpression' ? 'express' : src === 'koa' && init.type === 'NewExpression' ? 'koa' : src === 'fastify' && init.type === 'CallExpression' ? 'fastify' : null;
+      if (!framework) return;
+      const app = dp.node.id.name;
+      const declaration = dp.parent.node;
+      const block = dp.parent.parent?.node;
+      const list: Node[] | undefined = block?.body;
+      if (!Array.isArray(list)) return;
+      let insertAfter = declaration;
+      let blocked: string | undefined;
+      let present = false;
+      let sawOther = false;
+      for (const st of list.slice(list.indexOf(declaration) + 1)) {
+        const call = st.type === 'ExpressionStatement' ? unwrapExpression(st.expression) : null;
+        const onApp = call?.type === 'CallExpression' && call.callee.type === 'MemberExpression' && call.callee.object.type === 'Identifier' && call.callee.object.name === app;
+        if (!onApp) continue;
+        if (this.text.slice(call.start, call.end).includes(CONTEXT_EXPORTS.run)) present = true;
+        const isParser = call.callee.property.name === 'use' && call.arguments.length === 1 && this.isBodyParserCall(call.arguments[0]);
+        if (isParser && framework !== 'fastify') {
+          if (sawOther) blocked = 'a route or middleware is registered before the body parsers';
+          insertAfter = st;
+        } else sawOther = true;
+      }
+      out.push({ framework, app, insertAfter, blocked, present });
+    });
+    return out;
+  }
+
+  private insertContextMiddleware(site: AppSite): void {
+    const { eol } = this.style;
+    const ind = indentOfLineAt(this.text, site.insertAfter.start);
+    const run = CONTEXT_EXPORTS.run;
+    const code =
+      site.framework === 'express'
+        ? `${site.app}.use((req, res, next) => ${run}(() => next()))`
+        : site.framework === 'koa'
+          ? `${site.app}.use((ctx, next) => ${run}(() => next()))`
+          : `${site.app}.addHook('preHandler', (request, reply, done) => ${run}(() => done()))`;
+    const comment = `// alova-ssr-migrate: every request below runs in its own alova request context.`;
+    this.edits.push({ start: site.insertAfter.end, end: site.insertAfter.end, text: `${eol}${eol}${ind}${comment}${eol}${ind}${code}${this.semi()}` });
+    this.needed.add(run);
+    this.record('insert-context-middleware', site.insertAfter, site.framework);
   }
 
   /** `req.x`, `res.locals.x`, `ctx.state.x`, `request.x`: a member of one of the function's parameters. */

@@ -29,6 +29,8 @@ export interface ProjectIndex {
   factories: Record<string, IndexedFactory>;
   /** Per module (absolute path): export name (`default`, `module.exports` or a name) -> factory id. */
   exports: Record<string, Record<string, string>>;
+  /** `--wiring middleware`: files (absolute) with an Express/Koa/Fastify app that gets a context middleware. */
+  middlewareApps?: string[];
 }
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];

@@ -58,6 +58,11 @@ export const rules = {
     severity: 'note',
     description: 'code that uses the instance now runs inside runInAlovaContext(...)',
   },
+  'insert-context-middleware': {
+    kind: 'edit',
+    severity: 'note',
+    description: '--wiring middleware: one context middleware inserted after the app is created and after its body parsers',
+  },
   'add-context-import': {
     kind: 'edit',
     severity: 'note',
