@@ -43,41 +43,51 @@ export function analyseProject(root: string, allFiles: { abs: string; rel: strin
   const relevant = new Map<string, SourceFile>(candidates.map((c) => [c.abs, c]));
   const scannedNeedles = new Set<string>(['createAlova']);
 
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const descriptions = new Map<string, ModuleDescription>();
-    for (const f of relevant.values()) {
-      try {
-        descriptions.set(f.abs, describeModule(f.text, f.abs, { root, index }));
-      } catch (err) {
-        if (!(err instanceof TransformParseError)) throw err;
-        // Reported by the transform stage as a syntax error.
-      }
+  // A description changes between rounds only through factories it imports, so a file is
+  // described again only when it is new or mentions a name that became a factory since.
+  const descriptions = new Map<string, ModuleDescription>();
+  const describe = (f: SourceFile) => {
+    try {
+      descriptions.set(f.abs, describeModule(f.text, f.abs, { root, index }));
+    } catch (err) {
+      if (!(err instanceof TransformParseError)) throw err;
+      // Reported by the transform stage as a syntax error.
     }
-    const before = Object.keys(index.factories).length;
+  };
+  let toDescribe = [...relevant.values()];
+  for (let round = 0; round < MAX_ROUNDS && toDescribe.length; round++) {
+    toDescribe.forEach(describe);
     rebuild(index, descriptions);
-    const needles = new Set<string>();
-    for (const f of Object.values(index.factories)) {
-      for (const [file, exp] of Object.entries(index.exports)) {
-        for (const [name, id] of Object.entries(exp)) {
-          if (id !== f.id) continue;
-          if (name !== 'default' && name !== 'module.exports') needles.add(name);
-          for (const s of stemNeedles(file)) needles.add(s);
-        }
-      }
+    const names = new Set<string>();
+    const stems = new Set<string>();
+    for (const [file, exp] of Object.entries(index.exports)) {
+      for (const name of Object.keys(exp)) if (name !== 'default' && name !== 'module.exports') names.add(name);
+      stems.add(moduleStem(file));
     }
-    const fresh = [...needles].filter((n) => !scannedNeedles.has(n));
-    fresh.forEach((n) => scannedNeedles.add(n));
-    let added = 0;
-    if (fresh.length) {
-      for (const f of allFiles) {
-        if (relevant.has(f.abs)) continue;
-        const r = readIfMentions(f.abs, fresh);
-        if (r.kind !== 'match') continue;
-        relevant.set(f.abs, { abs: f.abs, rel: f.rel, text: r.text, mode: r.mode });
-        added++;
-      }
+    const freshNames = [...names].filter((n) => !scannedNeedles.has(n));
+    const freshStems = [...stems].filter((n) => !scannedNeedles.has('/' + n));
+    freshNames.forEach((n) => scannedNeedles.add(n));
+    freshStems.forEach((n) => scannedNeedles.add('/' + n));
+    toDescribe = [];
+    if (!freshNames.length && !freshStems.length) break;
+    const nameSet = new Set(freshNames);
+    const stemSet = new Set(freshStems);
+    // Known files that mention a fresh name of ANOTHER module may now contain helper factories.
+    for (const f of relevant.values()) {
+      const own = new Set(Object.keys(index.exports[f.abs] ?? {}));
+      const others = new Set([...nameSet].filter((n) => !own.has(n)));
+      if (others.size && mentions(f.text, others, new Set())) toDescribe.push(f);
+      else if (mentions(f.text, new Set(), new Set([...stemSet].filter((st) => st !== moduleStem(f.abs))))) toDescribe.push(f);
     }
-    if (!added && Object.keys(index.factories).length === before) break;
+    if (process.env.ALOVA_SSR_MIGRATE_DEBUG) process.stderr.write(`analyse round ${round}: ${descriptions.size} described, ${freshNames.length} fresh names, ${freshStems.length} fresh stems\n`);
+    for (const f of allFiles) {
+      if (relevant.has(f.abs)) continue;
+      const r = readSource(f.abs);
+      if (r === null || !mentions(r.text, nameSet, stemSet)) continue;
+      const src = { abs: f.abs, rel: f.rel, text: r.text, mode: r.mode };
+      relevant.set(f.abs, src);
+      toDescribe.push(src);
+    }
   }
   markPublicApi(index, root);
   return { index, relevant: [...relevant.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)) };
@@ -119,12 +129,42 @@ function rebuild(index: ProjectIndex, descriptions: Map<string, ModuleDescriptio
   for (const [k, v] of Object.entries(index.exports)) if (!Object.keys(v).length) delete index.exports[k];
 }
 
-/** How a default import or a barrel names a module: `/api'`, `/api"`, `/api.js` ... (`/dir'` for index files). */
-function stemNeedles(file: string): string[] {
+/** How an import names a module: its file name without extension (the folder's name for index files). */
+function moduleStem(file: string): string {
   const ext = path.extname(file);
-  let stem = path.basename(file, ext);
-  if (stem === 'index') stem = path.basename(path.dirname(file));
-  return [`/${stem}'`, `/${stem}"`, `/${stem}.`, `/${stem}\``];
+  const stem = path.basename(file, ext);
+  return stem === 'index' ? path.basename(path.dirname(file)) : stem;
+}
+
+const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
+const SPECIFIER = /['"`]([^'"`\n]{1,300})['"`]/g;
+
+/**
+ * Does the text mention one of `names` (as a whole identifier) or import a module whose stem is in
+ * `stems` (default imports and barrels do not name the factory)? One pass over the text whatever
+ * the number of names: a scan for hundreds of factory names costs the same as for one.
+ */
+export function mentions(text: string, names: Set<string>, stems: Set<string>): boolean {
+  if (names.size) {
+    IDENTIFIER.lastIndex = 0;
+    for (let m = IDENTIFIER.exec(text); m; m = IDENTIFIER.exec(text)) if (names.has(m[0])) return true;
+  }
+  if (stems.size) {
+    SPECIFIER.lastIndex = 0;
+    for (let m = SPECIFIER.exec(text); m; m = SPECIFIER.exec(text)) {
+      const spec = m[1];
+      if (!spec.includes('/') && !spec.startsWith('@') && !spec.startsWith('~') && !spec.startsWith('$')) continue;
+      const base = spec.replace(/\/index(\.[cm]?[jt]sx?)?$/, '').replace(/\.[cm]?[jt]sx?$/, '');
+      if (stems.has(base.slice(base.lastIndexOf('/') + 1))) return true;
+    }
+  }
+  return false;
+}
+
+/** Reads a source file (bounded: one descriptor, the size limit and binary check of the pre-filter). */
+function readSource(abs: string): { text: string; mode: number } | null {
+  const r = readIfMentions(abs, ['']);
+  return r.kind === 'match' ? { text: r.text, mode: r.mode } : null;
 }
 
 /** A factory reachable from the package's own entry points is public API: its callers are unknown. */

@@ -117,17 +117,22 @@ export function discover(options: DiscoverOptions): DiscoverResult {
     return false;
   };
 
-  const addFile = (abs: string, explicit: boolean) => {
+  const addFile = (abs: string, explicit: boolean, realDir?: string) => {
     const name = path.basename(abs);
     const ext = path.extname(name).slice(1).toLowerCase();
     if (!explicit && (!exts.has(ext) || isDeclarationFile(name))) return;
     if (explicit && isDeclarationFile(name)) return;
     let real: string;
-    try {
-      real = fs.realpathSync(abs);
-    } catch {
-      result.issues.push({ rel: rel(abs), ruleId: 'unreadable-file', message: 'cannot resolve the file (broken symlink?)' });
-      return;
+    if (realDir !== undefined) {
+      // A plain file inside a directory whose real path is known: no system call needed.
+      real = path.join(realDir, name);
+    } else {
+      try {
+        real = fs.realpathSync(abs);
+      } catch {
+        result.issues.push({ rel: rel(abs), ruleId: 'unreadable-file', message: 'cannot resolve the file (broken symlink?)' });
+        return;
+      }
     }
     if (seenFiles.has(real)) return;
     seenFiles.add(real);
@@ -161,7 +166,8 @@ export function discover(options: DiscoverOptions): DiscoverResult {
       const abs = path.join(dir, e.name);
       let isDir = e.isDirectory();
       let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
+      const isLink = e.isSymbolicLink();
+      if (isLink) {
         let target: string;
         try {
           target = fs.realpathSync(abs);
@@ -182,8 +188,9 @@ export function discover(options: DiscoverOptions): DiscoverResult {
         if (userIgnored(abs, true) || gitIgnored(here, abs, true)) continue;
         walkDir(abs, here);
       } else if (isFile) {
+        if (!exts.has(path.extname(e.name).slice(1).toLowerCase())) continue;
         if (userIgnored(abs, false) || gitIgnored(here, abs, false)) continue;
-        addFile(abs, false);
+        addFile(abs, false, isLink ? undefined : real);
       }
     }
   };

@@ -218,6 +218,7 @@ export function run(options: RunOptions): RunReport {
         }
       }
     }
+    if (process.env.ALOVA_SSR_MIGRATE_DEBUG) process.stderr.write(`transform round ${round}: ${analysis.relevant.length} files, shrunk=${shrunk}\n`);
     if (!shrunk) break;
   }
   const flavors = new Set<ContextFlavor>();

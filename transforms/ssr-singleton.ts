@@ -41,6 +41,7 @@ import {
   isBindingReference,
   isFunction,
   isInside,
+  patternNames,
   skipWrappersUp,
   staticKey,
   unwrapExpression,
@@ -50,9 +51,10 @@ import { type RuleId, docsAnchor, rules } from './lib/rules.js';
 import { type CodeStyle, detectStyle, quoteString } from './lib/style.js';
 import { type TextEdit, applyEdits, indentOfLineAt, lineStartsIn, startsLine } from './lib/text-edits.js';
 import { parseFile } from './lib/parsers.js';
+import { AstIndex } from './lib/ast-index.js';
 import { type IndexedFactory, type ProjectIndex, exportedFactory, resolveSpecifier } from './lib/project-index.js';
 
-export { rules };
+export { rules, patternNames };
 export const name = 'ssr-singleton';
 export const ruleIds = Object.keys(rules) as RuleId[];
 
@@ -196,6 +198,8 @@ class FileMigration {
   private callSitesByFactory: Record<string, number> = {};
   private unresolvedFactoryCalls: { path: Path; ids: string[] }[] = [];
   private importsCache: Map<string, string> | null = null;
+  private ast!: AstIndex;
+  private createAlovaCache: Path[] | null = null;
   private middlewareCovered = 0;
   private readonly displayPath: string;
   /** Path relative to the project root: the stable part of every generated instance id. */
@@ -284,7 +288,9 @@ class FileMigration {
 
   private parse(): void {
     try {
-      this.root = this.j(parseFile(this.text, this.filePath));
+      const file = parseFile(this.text, this.filePath);
+      this.root = this.j(file);
+      this.ast = new AstIndex(file, this.root.paths()[0]);
     } catch (err) {
       const e = err as { message?: string; loc?: { line: number; column: number } };
       const line = e.loc?.line ?? 1;
@@ -327,14 +333,13 @@ class FileMigration {
     for (let grew = true; grew; ) {
       grew = false;
       const before = found.size;
-      const visit = (p: Path) => {
-        const callee = unwrapExpression(p.node.callee);
-        if (callee.type !== 'Identifier' || !found.has(callee.name) || !isModuleBinding(p, callee.name)) return;
-        if ((found.get(callee.name) === 'class') !== (p.node.type === 'NewExpression')) return;
-        addFactoryOf(p);
-      };
-      this.root.find(this.j.CallExpression).forEach(visit);
-      this.root.find(this.j.NewExpression).forEach(visit);
+      for (const node of [...this.ast.calls, ...this.ast.news]) {
+        const callee = unwrapExpression(node.callee);
+        if (callee.type !== 'Identifier' || !found.has(callee.name)) continue;
+        if ((found.get(callee.name) === 'class') !== (node.type === 'NewExpression')) continue;
+        if (!this.ast.resolvesToModuleScope(callee, callee.name)) continue;
+        addFactoryOf(this.ast.pathOf(node));
+      }
       grew = found.size > before;
     }
     const factories = [...found].map(([localName, kind]) => ({ localName, kind, exportedAs: this.exportNamesOf(localName) }));
@@ -368,10 +373,10 @@ class FileMigration {
         if ((d.type === 'Identifier' && d.name === local) || ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === local)) out.add('default');
       }
     }
-    this.root.find(this.j.AssignmentExpression).forEach((p: Path) => {
-      const left = unwrapExpression(p.node.left);
+    this.ast.assignments.forEach((node: Node) => {
+      const left = unwrapExpression(node.left);
       if (!isCommonJsExportTarget(left) && !isModuleExports(left)) return;
-      const right = unwrapExpression(p.node.right);
+      const right = unwrapExpression(node.right);
       if (isModuleExports(left)) {
         if (right.type === 'Identifier' && right.name === local) out.add('module.exports');
         if (right.type === 'ObjectExpression') {
@@ -395,41 +400,42 @@ class FileMigration {
 
   /** Every call of alova's createAlova, however it was imported (named, aliased, namespace, require). */
   private findCreateAlovaCalls(): Path[] {
-    const j = this.j;
+    if (this.createAlovaCache) return this.createAlovaCache;
     const direct = new Set<string>();
     const namespaces = new Set<string>();
-    this.root.find(j.ImportDeclaration).forEach((p: Path) => {
-      const n = p.node;
-      if (n.source.value !== 'alova' || n.importKind === 'type') return;
+    for (const n of this.program.body) {
+      if (n.type !== 'ImportDeclaration' || n.source.value !== 'alova' || n.importKind === 'type') continue;
       for (const s of n.specifiers ?? []) {
         if (s.type === 'ImportSpecifier' && s.importKind !== 'type' && importedName(s) === 'createAlova') direct.add(s.local.name);
         if (s.type === 'ImportNamespaceSpecifier' || s.type === 'ImportDefaultSpecifier') namespaces.add(s.local.name);
       }
-    });
-    this.root.find(j.VariableDeclarator).forEach((p: Path) => {
-      const init = unwrapExpression(p.node.init);
-      if (!isRequireOf(init, 'alova')) return;
-      const id = p.node.id;
-      if (id.type === 'Identifier') namespaces.add(id.name);
-      if (id.type === 'ObjectPattern') {
-        for (const prop of id.properties) {
+    }
+    for (const d of this.ast.declarators) {
+      const init = unwrapExpression(d.init);
+      if (!isRequireOf(init, 'alova')) continue;
+      if (d.id.type === 'Identifier') namespaces.add(d.id.name);
+      if (d.id.type === 'ObjectPattern') {
+        for (const prop of d.id.properties) {
           if (staticKey(prop) === 'createAlova' && prop.value?.type === 'Identifier') direct.add(prop.value.name);
         }
       }
-    });
-    return this.root
-      .find(j.CallExpression)
-      .filter((p: Path) => {
-        const callee = unwrapExpression(p.node.callee);
-        if (callee.type === 'Identifier' && direct.has(callee.name)) return isModuleBinding(p, callee.name);
-        if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed && callee.property.name === 'createAlova') {
+    }
+    const out: Path[] = [];
+    if (direct.size || namespaces.size || this.text.includes("require('alova')") || this.text.includes('require("alova")')) {
+      for (const node of this.ast.calls) {
+        const callee = unwrapExpression(node.callee);
+        let ok = false;
+        if (callee.type === 'Identifier' && direct.has(callee.name)) ok = this.ast.resolvesToModuleScope(callee, callee.name);
+        else if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed && callee.property.name === 'createAlova') {
           const obj = unwrapExpression(callee.object);
-          if (obj.type === 'Identifier' && namespaces.has(obj.name)) return isModuleBinding(p, obj.name);
-          if (isRequireOf(obj, 'alova')) return true;
+          if (obj.type === 'Identifier' && namespaces.has(obj.name)) ok = this.ast.resolvesToModuleScope(obj, obj.name);
+          else ok = isRequireOf(obj, 'alova');
         }
-        return false;
-      })
-      .paths();
+        if (ok) out.push(this.ast.pathOf(node));
+      }
+    }
+    this.createAlovaCache = out;
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -963,6 +969,16 @@ class FileMigration {
     return false;
   }
 
+  private declaredAtModuleLevel(name: string): boolean {
+    for (const st of this.program.body) {
+      const d = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
+      if (!d) continue;
+      if (d.type === 'VariableDeclaration' && d.declarations.some((x: Node) => patternNames(x.id).includes(name))) return true;
+      if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === name) return true;
+    }
+    return false;
+  }
+
   /** local name -> module of every import / top-level require. */
   private moduleImports(): Map<string, string> {
     if (this.importsCache) return this.importsCache;
@@ -985,9 +1001,10 @@ class FileMigration {
   findApps(): AppSite[] {
     const imports = this.moduleImports();
     const out: AppSite[] = [];
-    this.root.find(this.j.VariableDeclarator).forEach((dp: Path) => {
-      const init = unwrapExpression(dp.node.init);
-      if (!init || dp.node.id.type !== 'Identifier') return;
+    this.ast.declarators.forEach((decl: Node) => {
+      const init = unwrapExpression(decl.init);
+      if (!init || decl.id.type !== 'Identifier') return;
+      const dp = this.ast.pathOf(decl);
       const callee = init.type === 'CallExpression' || init.type === 'NewExpression' ? unwrapExpression(init.callee) : null;
       if (callee?.type !== 'Identifier') return;
       const src = imports.get(callee.name);
@@ -1073,11 +1090,11 @@ class FileMigration {
     const factoryId = `${this.idPath}#${fname}`;
     this.definedFactoryIds.add(factoryId);
     if (exported || this.exportedByName(fname)) this.requireMigratable(factoryId, fn, fname);
-    const refs = this.root
-      .find(this.j.Identifier, { name: fname })
-      .filter((q: Path) => isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(fname) === declScope)
-      .paths()
-      .filter((q: Path) => q.node !== fn.id && q.node !== fnPath.parentPath?.node?.id);
+    const refs = this.ast
+      .identifiersNamed(fname)
+      .filter((n: Node) => n !== fn.id && n !== fnPath.parentPath?.node?.id)
+      .map((n: Node) => this.ast.pathOf(n))
+      .filter((q: Path) => isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(fname) === declScope);
     for (const r of refs) {
       const up = skipWrappersUp(r);
       if (!(up.parentPath?.node.type === 'CallExpression' && up.name === 'callee')) {
@@ -1105,10 +1122,11 @@ class FileMigration {
     this.definedFactoryIds.add(factoryId);
     const exported = ['ExportNamedDeclaration', 'ExportDefaultDeclaration'].includes(classPath!.parentPath?.node.type) || this.exportedByName(cname);
     if (exported) this.requireMigratable(factoryId, cls, cname);
-    const refs = this.root
-      .find(this.j.Identifier, { name: cname })
-      .filter((q: Path) => q.node !== cls.id && isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(cname)?.isGlobal)
-      .paths();
+    const refs = this.ast
+      .identifiersNamed(cname)
+      .filter((n: Node) => n !== cls.id)
+      .map((n: Node) => this.ast.pathOf(n))
+      .filter((q: Path) => isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(cname)?.isGlobal);
     for (const r of refs) {
       const up = skipWrappersUp(r);
       if (!(up.parentPath?.node.type === 'NewExpression' && up.name === 'callee')) {
@@ -1195,26 +1213,26 @@ class FileMigration {
     for (const exp of Object.values(index.exports)) {
       for (const [name, id] of Object.entries(exp)) if (name !== 'default' && name !== 'module.exports') exportedNames.set(name, [...(exportedNames.get(name) ?? []), id]);
     }
-    this.root.find(this.j.CallExpression).forEach((p: Path) => {
-      const callee = p.node.callee;
-      if (callee.type === 'Identifier' && exportedNames.has(callee.name) && !p.scope?.lookup(callee.name)) {
-        this.unresolvedFactoryCalls.push({ path: p, ids: exportedNames.get(callee.name)! });
-      }
-    });
+    for (const node of this.ast.calls) {
+      const callee = node.callee;
+      if (callee.type !== 'Identifier' || !exportedNames.has(callee.name)) continue;
+      if (this.moduleImports().has(callee.name) || this.declaredAtModuleLevel(callee.name)) continue;
+      if (!this.ast.resolvesToModuleScope(callee, callee.name)) continue;
+      this.unresolvedFactoryCalls.push({ path: this.ast.pathOf(node), ids: exportedNames.get(callee.name)! });
+    }
     if (!direct.size && !namespaces.size) return [];
     const out: { path: Path; factory: IndexedFactory }[] = [];
-    const visit = (p: Path) => {
-      const callee = unwrapExpression(p.node.callee);
+    for (const node of [...this.ast.calls, ...this.ast.news]) {
+      const callee = unwrapExpression(node.callee);
       let f: IndexedFactory | null = null;
-      if (callee.type === 'Identifier' && direct.has(callee.name) && isModuleBinding(p, callee.name)) f = direct.get(callee.name)!;
-      if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && namespaces.has(callee.object.name) && isModuleBinding(p, callee.object.name)) {
+      if (callee.type === 'Identifier' && direct.has(callee.name) && this.ast.resolvesToModuleScope(callee, callee.name)) f = direct.get(callee.name)!;
+      if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && namespaces.has(callee.object.name) && this.ast.resolvesToModuleScope(callee.object, callee.object.name)) {
         const id = namespaces.get(callee.object.name)![callee.property.name];
         f = id ? index.factories[id] ?? null : null;
       }
-      if (f && (f.kind === 'class') === (p.node.type === 'NewExpression')) out.push({ path: p, factory: f });
-    };
-    this.root.find(this.j.CallExpression).forEach(visit);
-    this.root.find(this.j.NewExpression).forEach(visit);
+      if (f && (f.kind === 'class') === (node.type === 'NewExpression')) out.push({ path: this.ast.pathOf(node), factory: f });
+    }
+    out.sort((a, b) => a.path.node.start - b.path.node.start);
     return out;
   }
 
@@ -1224,10 +1242,7 @@ class FileMigration {
       if (st.type === 'ExportDefaultDeclaration' && st.declaration?.type === 'Identifier' && st.declaration.name === name) return true;
     }
     // CommonJS: module.exports = f / module.exports.x = f / exports.x = f
-    return this.root
-      .find(this.j.AssignmentExpression)
-      .filter((p: Path) => isCommonJsExportTarget(p.node.left) && exportsValue(p.node.right, name))
-      .size() > 0;
+    return this.ast.assignments.some((n: Node) => isCommonJsExportTarget(n.left) && exportsValue(n.right, name));
   }
 
   /** Plans `runInAlovaContext` around the statement holding `exprPath` and everything after it. */
@@ -1579,7 +1594,7 @@ class FileMigration {
   }
 
   private collectTemplateRanges(): void {
-    this.root.find(this.j.TemplateLiteral).forEach((p: Path) => this.templateRanges.push([p.node.start, p.node.end]));
+    for (const t of this.ast.templates) this.templateRanges.push([t.start, t.end]);
   }
 
   private inTemplate(offset: number): boolean {
@@ -1660,11 +1675,6 @@ function isRequireOf(n: Node, mod: string): boolean {
   return isRequireCall(n) && n.arguments.length === 1 && (n.arguments[0].type === 'StringLiteral' || n.arguments[0].type === 'Literal') && n.arguments[0].value === mod;
 }
 
-/** The name resolves to a module-level binding (an import or top-level require), not a local. */
-function isModuleBinding(p: Path, name: string): boolean {
-  const s = p.scope?.lookup(name);
-  return !!s && s.isGlobal;
-}
 
 /** Evaluated inside a function that is not a module-level IIFE: i.e. per call, not once. */
 function isPerRequest(callPath: Path): boolean {
@@ -1731,27 +1741,6 @@ function nextLineStart(text: string, offset: number): number {
   return i === -1 ? text.length : i + 1;
 }
 
-export function patternNames(node: Node): string[] {
-  if (!node) return [];
-  switch (node.type) {
-    case 'Identifier':
-      return [node.name];
-    case 'ObjectPattern':
-      return node.properties.flatMap((p: Node) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
-    case 'ArrayPattern':
-      return node.elements.flatMap((e: Node) => patternNames(e));
-    case 'RestElement':
-      return patternNames(node.argument);
-    case 'AssignmentPattern':
-      return patternNames(node.left);
-    case 'VariableDeclaration':
-      return node.declarations.flatMap((d: Node) => patternNames(d.id));
-    case 'TSParameterProperty':
-      return patternNames(node.parameter);
-    default:
-      return [];
-  }
-}
 
 function containsIdentifier(node: Node, name: string): boolean {
   let found = false;

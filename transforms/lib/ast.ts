@@ -167,3 +167,26 @@ export function collectPaths(path: Path, test: (node: Node) => boolean): Path[] 
 export function isInside(inner: Node, outer: Node): boolean {
   return inner.start >= outer.start && inner.end <= outer.end;
 }
+
+/** The names a declaration pattern binds (`a`, `{ b, c: d }`, `[e, ...f]`, `g = 1`). */
+export function patternNames(node: Node): string[] {
+  if (!node) return [];
+  switch (node.type) {
+    case 'Identifier':
+      return [node.name];
+    case 'ObjectPattern':
+      return node.properties.flatMap((p: Node) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
+    case 'ArrayPattern':
+      return node.elements.flatMap((e: Node) => patternNames(e));
+    case 'RestElement':
+      return patternNames(node.argument);
+    case 'AssignmentPattern':
+      return patternNames(node.left);
+    case 'VariableDeclaration':
+      return node.declarations.flatMap((d: Node) => patternNames(d.id));
+    case 'TSParameterProperty':
+      return patternNames(node.parameter);
+    default:
+      return [];
+  }
+}
