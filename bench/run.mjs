@@ -23,8 +23,8 @@ import { verifyReport, formatVerification } from './lib/verify.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const JSCS_BIN = path.join(ROOT, 'node_modules/jscodeshift/bin/jscodeshift.js');
-const TRANSFORM = path.join(ROOT, 'dist/transforms/ssr-singleton.js');
-const CLI = path.join(ROOT, 'dist/bin/alova-ssr-migrate.js');
+let TRANSFORM = path.join(ROOT, 'dist/transforms/ssr-singleton.js');
+let CLI = path.join(ROOT, 'dist/bin/alova-ssr-migrate.js');
 const NODE_SCAN = path.join(ROOT, 'bench/lib/node-scan.mjs');
 const PARSE_ONLY = path.join(ROOT, 'bench/lib/parse-only-transform.cjs');
 
@@ -52,6 +52,7 @@ try {
       'with-parse-only': { type: 'boolean', default: false },
       'jscodeshift-babel': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
+      snapshot: { type: 'boolean', default: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -79,6 +80,27 @@ const log = (msg) => process.stderr.write(msg + '\n');
 
 // ------------------------------------------------------------------ environment
 
+// Measure a frozen copy of dist/ (taken now, inside bench/out so that bare imports still
+// resolve to this repo's node_modules): a rebuild during the run must not mix two builds.
+let snapshotOf = null;
+if (values.snapshot && fs.existsSync(path.join(ROOT, 'dist'))) {
+  const snap = path.join(path.resolve(values.out), 'dist-snapshot');
+  const stamp = () => [path.join(ROOT, 'dist/bin/alova-ssr-migrate.js'), path.join(ROOT, 'dist/transforms/ssr-singleton.js')].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)).join();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const before = stamp();
+    fs.rmSync(snap, { recursive: true, force: true });
+    fs.cpSync(path.join(ROOT, 'dist'), snap, { recursive: true });
+    await new Promise((r) => setTimeout(r, 1000));
+    if (stamp() === before) {
+      snapshotOf = before;
+      break;
+    }
+    log('bench: dist/ changed while it was copied; retrying');
+  }
+  if (snapshotOf === null) fail('dist/ keeps changing (a build is running?); try again, or pass --no-snapshot');
+  TRANSFORM = path.join(snap, 'transforms/ssr-singleton.js');
+  CLI = path.join(snap, 'bin/alova-ssr-migrate.js');
+}
 const have = { transform: fs.existsSync(TRANSFORM), cli: fs.existsSync(CLI), jscodeshift: fs.existsSync(JSCS_BIN) };
 const sh = (cmd, args, opts = {}) => spawnSync(cmd, args, { encoding: 'utf8', ...opts });
 const gitRev = sh('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).stdout?.trim() || null;
@@ -106,14 +128,19 @@ const versions = {
   grep: sh('grep', ['--version']).stdout.split('\n')[0],
   gitRev,
   gitDirty,
+  measured: values.snapshot ? 'frozen copy of dist/ in bench/out/dist-snapshot' : 'dist/ in place',
   distBuilt: {
     transform: have.transform ? fs.statSync(TRANSFORM).mtime.toISOString() : null,
     cli: have.cli ? fs.statSync(CLI).mtime.toISOString() : null,
   },
 };
 const missing = [];
-if (!have.transform) missing.push(`${path.relative(ROOT, TRANSFORM)} (jscodeshift runs skipped; run npm run build)`);
-if (!have.cli) missing.push(`${path.relative(ROOT, CLI)} (CLI runs and verification skipped; run npm run build)`);
+if (!have.transform) missing.push('dist/transforms/ssr-singleton.js (jscodeshift runs skipped; run npm run build)');
+if (!have.cli) missing.push('dist/bin/alova-ssr-migrate.js (CLI runs and verification skipped; run npm run build)');
+if (have.cli) {
+  const v = sh(process.execPath, [CLI, '--version']);
+  if (v.status !== 0) fail(`${path.relative(ROOT, CLI)} --version failed (broken build?):\n${v.stderr}`);
+}
 for (const m of missing) log(`bench: WARNING missing ${m}`);
 if (!GNU_TIME) log('bench: WARNING /usr/bin/time (GNU) not found: CPU time and max RSS are not measured');
 
