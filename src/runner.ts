@@ -12,7 +12,8 @@ import { SCHEMA_VERSION } from './records.js';
 import { type DiscoveredFile, discover, toPosix } from './discover.js';
 import { readIfMentions, MAX_FILE_BYTES } from './prefilter.js';
 import { transformFile, type TransformOutcome } from './transform.js';
-import { analyseProject, readTsconfigPaths, type SourceFile } from './analyse.js';
+import { analyseProject, describeInProcess, describeOne, readTsconfigPaths, type DescribeMany, type SourceFile } from './analyse.js';
+import { WorkerPool, poolSize } from './pool.js';
 import type { ProjectIndex } from '../transforms/lib/project-index.js';
 import { unifiedDiff } from './diff.js';
 import { writeAtomic } from './write.js';
@@ -70,7 +71,7 @@ interface Planned {
   mode?: number;
 }
 
-export function run(options: RunOptions): RunReport {
+export async function run(options: RunOptions): Promise<RunReport> {
   const t0 = performance.now();
   const errors: RunReport['errors'] = [];
   const notes: string[] = [];
@@ -165,7 +166,32 @@ export function run(options: RunOptions): RunReport {
   t = performance.now();
   const projectRoot = findProjectRoot(options);
   // Only files that mention createAlova can define a factory; without one there is nothing to index.
-  const analysis = candidates.length ? analyseProject(projectRoot, readable, candidates) : { index: null, relevant: [] as SourceFile[] };
+  // The worker pool starts when enough files need parsing; it is reused by the transform stage.
+  let pool: WorkerPool | null = null;
+  const poolFor = (files: number): WorkerPool | null => {
+    if (pool) return pool;
+    const size = poolSize(files);
+    if (size > 0) pool = new WorkerPool(size);
+    return pool;
+  };
+  const describeMany: DescribeMany = async (list, idx) => {
+    const p = poolFor(list.length);
+    if (!p) return describeInProcess(list, idx);
+    await p.broadcast({ kind: 'setOptions', options: { root: idx.root, index: idx } });
+    return p.map(
+      list,
+      (f) => ({ kind: 'describe', abs: f.abs, text: f.text }),
+      (f) => describeOne(f, idx),
+    );
+  };
+  try {
+    return await runStages();
+  } finally {
+    await (pool as WorkerPool | null)?.close();
+  }
+
+  async function runStages(): Promise<RunReport> {
+  const analysis = candidates.length ? await analyseProject(projectRoot, readable, candidates, describeMany) : { index: null, relevant: [] as SourceFile[] };
   if (options.wiring === 'middleware' && analysis.index) {
     // One context middleware per Express/Koa/Fastify app; handlers then need no wrapper.
     const apps = findAppFiles(readable, analysis.relevant);
@@ -191,18 +217,30 @@ export function run(options: RunOptions): RunReport {
   // A factory changes only when every caller can be wired. A file that must stay unchanged makes
   // the factories it defines or calls unmigratable; repeat until nothing changes (the set only shrinks).
   t = performance.now();
-  let outcomes = new Map<string, TransformOutcome>();
+  const outcomes = new Map<string, TransformOutcome>();
   const index = analysis.index;
-  for (let round = 0; round < 20; round++) {
-    outcomes = new Map();
-    let shrunk = false;
+  const verify = options.mode !== 'check';
+  const transformMany = async (list: SourceFile[]): Promise<TransformOutcome[]> => {
+    const p = poolFor(list.length);
+    if (!p) return list.map((c) => transformFile(c, migrateOptions, { verify }));
+    await p.broadcast({ kind: 'setOptions', options: migrateOptions });
+    return p.map(
+      list,
+      (c) => ({ kind: 'transform', abs: c.abs, rel: c.rel, text: c.text, verify }),
+      (c) => transformFile(c, migrateOptions, { verify }),
+    );
+  };
+  let pending = analysis.relevant;
+  for (let round = 0; round < 20 && pending.length; round++) {
+    const results = await transformMany(pending);
     let done = 0;
-    for (const c of analysis.relevant) {
-      const outcome = transformFile(c, migrateOptions);
+    const blockedNow = new Set<string>();
+    pending.forEach((c, i) => {
+      const outcome = results[i];
       outcomes.set(c.abs, outcome);
-      options.onProgress?.(++done, analysis.relevant.length);
-      if (!index) continue;
-      const blocking = outcome.kind === 'ok' && outcome.output === null ? outcome.items.filter((i) => i.kind === 'manual-review').pop() : undefined;
+      options.onProgress?.(++done, pending.length);
+      if (!index) return;
+      const blocking = outcome.kind === 'ok' && outcome.output === null ? outcome.items.filter((it) => it.kind === 'manual-review').pop() : undefined;
       const blockedBy =
         outcome.kind === 'failed'
           ? { where: c.rel, why: outcome.ruleId, ids: factoriesMentioned(index, c.text) }
@@ -214,12 +252,19 @@ export function run(options: RunOptions): RunReport {
         if (f?.migratable) {
           f.migratable = false;
           f.reason = `a caller cannot be wired: ${blockedBy!.where} ${blockedBy!.why}`;
-          shrunk = true;
+          blockedNow.add(id);
         }
       }
-    }
-    if (process.env.ALOVA_SSR_MIGRATE_DEBUG) process.stderr.write(`transform round ${round}: ${analysis.relevant.length} files, shrunk=${shrunk}\n`);
-    if (!shrunk) break;
+    });
+    if (process.env.ALOVA_SSR_MIGRATE_DEBUG) process.stderr.write(`transform round ${round}: ${pending.length} files, newly blocked ${blockedNow.size}\n`);
+    if (!blockedNow.size) break;
+    // The set of migratable factories only shrinks: only files that define or use a factory that
+    // was just blocked can change their result.
+    pending = analysis.relevant.filter((c) => {
+      const o = outcomes.get(c.abs)!;
+      if (o.kind === 'failed') return false;
+      return [...o.factoryIdsDefined, ...o.factoryIdsUsed].some((id) => blockedNow.has(id));
+    });
   }
   const flavors = new Set<ContextFlavor>();
   const callSites: Record<string, { count: number; files: number }> = {};
@@ -322,6 +367,7 @@ export function run(options: RunOptions): RunReport {
   }
   timings.writeMs = performance.now() - t;
   return finish();
+  }
 }
 
 /** Files that create an Express/Koa/Fastify app (text pre-filter, then parsed). */

@@ -40,7 +40,7 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off' | 'shared'; wiring?: 'call-site' | 'middleware' }): RunReport {
+function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off' | 'shared'; wiring?: 'call-site' | 'middleware' }): Promise<RunReport> {
   return run({
     paths: args.paths ?? ['.'],
     cwd: dir,
@@ -74,18 +74,18 @@ describe('project fixtures', () => {
       const work = path.join(TMP, name);
       let first: RunReport;
 
-      it('migrates to exactly the expected tree, items and call-site counts', () => {
+      it('migrates to exactly the expected tree, items and call-site counts', async () => {
         fs.cpSync(path.join(caseDir, 'input'), work, { recursive: true });
-        first = migrate(work, args);
+        first = await migrate(work, args);
         expect(first.files.filter((f) => f.status === 'failed')).toEqual([]);
         expect(tree(work)).toEqual(tree(path.join(caseDir, 'output')));
         expect(items(first)).toEqual(readLines(path.join(caseDir, 'items.txt')).sort());
         expect(first.notes.filter((n) => n.startsWith('factory '))).toEqual(readLines(path.join(caseDir, 'notes.txt')));
       });
 
-      it('is idempotent: a second run changes nothing and reports the same items', () => {
+      it('is idempotent: a second run changes nothing and reports the same items', async () => {
         const before = tree(work);
-        const second = migrate(work, args);
+        const second = await migrate(work, args);
         expect(tree(work)).toEqual(before);
         expect(second.summary.filesChanged).toBe(0);
         expect(items(second)).toEqual(items(first));
@@ -103,13 +103,13 @@ describe('project fixtures', () => {
 });
 
 describe('project analysis (the index)', () => {
-  it('finds factories, helpers, barrels, aliases and every importing file of cross-file-ts', () => {
+  it('finds factories, helpers, barrels, aliases and every importing file of cross-file-ts', async () => {
     const root = path.join(BASE, 'cross-file-ts/input');
     const found = discover({ paths: ['.'], cwd: root, extensions: DEFAULT_EXTENSIONS, ignoreGlobs: [], gitignore: true });
     const candidates = found.files
       .map((f) => ({ ...f, text: fs.readFileSync(f.abs, 'utf8'), mode: 0o644 }))
       .filter((f) => f.text.includes('createAlova'));
-    const { index, relevant } = analyseProject(root, found.files, candidates);
+    const { index, relevant } = await analyseProject(root, found.files, candidates);
     expect(Object.keys(index.factories).sort()).toEqual(['src/api.ts#createApi', 'src/lib/client.ts#clientFor']);
     expect(index.factories['src/api.ts#createApi']).toMatchObject({ kind: 'function', localName: 'createApi', migratable: true });
     const exp = (rel: string) => index.exports[path.join(root, rel)];
@@ -122,11 +122,11 @@ describe('project analysis (the index)', () => {
     expect(relevant.map((f) => f.rel)).toEqual(['src/api.ts', 'src/lib/client.ts', 'src/page.ts', 'src/routes/admin.ts', 'src/routes/user.ts', 'src/services/index.ts']);
   });
 
-  it('marks a factory exported from the package entry as public API (not migratable)', () => {
+  it('marks a factory exported from the package entry as public API (not migratable)', async () => {
     const root = path.join(BASE, 'public-api/input');
     const found = discover({ paths: ['.'], cwd: root, extensions: DEFAULT_EXTENSIONS, ignoreGlobs: [], gitignore: true });
     const candidates = found.files.map((f) => ({ ...f, text: fs.readFileSync(f.abs, 'utf8'), mode: 0o644 }));
-    const { index } = analyseProject(root, found.files, candidates);
+    const { index } = await analyseProject(root, found.files, candidates);
     expect(index.factories['src/index.js#createClient']).toMatchObject({ migratable: false });
     expect(index.factories['src/index.js#createClient'].reason).toMatch(/public API/);
   });

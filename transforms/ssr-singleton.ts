@@ -172,6 +172,8 @@ interface WrapPlan {
   isAsync: boolean;
   storeKey: string;
   returns: Node[];
+  /** The factory call (or createAlova call) the wrapper is for: where the record points. */
+  anchor: Node;
 }
 
 interface Capture {
@@ -1264,7 +1266,7 @@ class FileMigration {
     if (p.parentPath?.node === fn) {
       // Arrow function with an expression body: `(req) => createApi(req).Get('/x')`.
       if (!isAsync) throw new Blocked('method-escapes-context', exprPath.node);
-      this.wraps.push({ fn, first: p.node, last: p.node, mode: 'expr', isAsync, storeKey, returns: [] });
+      this.wraps.push({ fn, first: p.node, last: p.node, mode: 'expr', isAsync, storeKey, returns: [], anchor: exprPath.node });
       return;
     }
     const stmtPath = p.parentPath!;
@@ -1304,7 +1306,7 @@ class FileMigration {
     // the request inside the context. Other returns stay as they are.
     const mentionsInstance = (arg: Node) => isInside(exprPath.node, arg) || (instanceVar !== null && containsIdentifier(arg, instanceVar));
     const toAwait = isAsync ? flow.returns.filter((r) => r.argument && mentionsInstance(r.argument)) : [];
-    this.wraps.push({ fn, first, last, mode, isAsync, storeKey, returns: toAwait });
+    this.wraps.push({ fn, first, last, mode, isAsync, storeKey, returns: toAwait, anchor: exprPath.node });
   }
 
   /** True when `exprPath` is already the first thing a `runInAlovaContext(...)` callback does. */
@@ -1353,7 +1355,7 @@ class FileMigration {
         const body = w.first;
         const { start, end } = exprRange(this.text, body);
         this.edits.push({ start, end, text: `${run}(async () => await ${parenthesize(this.text.slice(start, end), body)})`, order: 5 });
-        this.recordAt('wire-call-site', body);
+        this.recordAt('wire-call-site', w.anchor);
         continue;
       }
       const ind = indentOfLineAt(this.text, w.first.start);
@@ -1377,7 +1379,7 @@ class FileMigration {
           this.edits.push({ start, end: start, text: 'await ', order: 50 });
         }
       }
-      this.recordAt('wire-call-site', w.first);
+      this.recordAt('wire-call-site', w.anchor);
     }
   }
 
