@@ -131,3 +131,30 @@ describe('project analysis (the index)', () => {
     expect(index.factories['src/index.js#createClient'].reason).toMatch(/public API/);
   });
 });
+
+describe('--check decides like apply (it skips the second verification run)', () => {
+  const norm = (r: RunReport) =>
+    r.files
+      .filter((f) => !f.created)
+      .map((f) => ({ file: f.file, status: f.status === 'changed' ? 'would-change' : f.status, edits: f.edits, items: f.items, factories: f.factoriesMigrated, sites: f.callSitesRewired }))
+      .sort((a, b) => (a.file < b.file ? -1 : 1));
+  const trees = [
+    ...cases.map((c) => ({ name: `projects/${c}`, dir: path.join(BASE, c, 'input'), args: fs.existsSync(path.join(BASE, c, 'args.json')) ? JSON.parse(fs.readFileSync(path.join(BASE, c, 'args.json'), 'utf8')) : {} })),
+    { name: 'example-app', dir: path.join(REPO, 'fixtures/example-app'), args: {} },
+    { name: 'ssr-singleton inputs', dir: path.join(REPO, 'fixtures/ssr-singleton'), args: {}, only: /\.input\./ },
+  ];
+  for (const t of trees) {
+    it(t.name, async () => {
+      const copy = (dest: string) => fs.cpSync(t.dir, dest, { recursive: true, filter: (src) => !('only' in t) || fs.statSync(src).isDirectory() || (t as { only: RegExp }).only.test(src) });
+      const a = path.join(TMP, `agree-apply-${t.name.replace(/\W/g, '_')}`);
+      const c = path.join(TMP, `agree-check-${t.name.replace(/\W/g, '_')}`);
+      copy(a);
+      copy(c);
+      const base = { paths: t.args.paths ?? ['.'], extensions: DEFAULT_EXTENSIONS, ignore: [], gitignore: true, allowDirty: true, cache: t.args.cache ?? 'request', contextModule: null, wiring: t.args.wiring };
+      const applied = await run({ ...base, cwd: a, mode: 'apply' });
+      const checked = await run({ ...base, cwd: c, mode: 'check' });
+      expect(norm(checked)).toEqual(norm(applied));
+      expect(applied.files.filter((f) => f.status === 'failed')).toEqual([]);
+    });
+  }
+});
