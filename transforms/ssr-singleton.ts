@@ -252,7 +252,10 @@ class FileMigration {
       for (const { path: callPath, factory } of imported) {
         this.usedFactoryIds.add(factory.id);
         // A factory that cannot be migrated keeps its callers as they are; its module says why.
-        if (!factory.migratable) continue;
+        if (!factory.migratable) {
+          this.countCallSite(factory.id);
+          continue;
+        }
         const fn = enclosingFunction(callPath);
         if (!fn || isModuleLevelIife(fn)) throw new Blocked('factory-called-at-module-level', callPath.node, factory.localName);
         this.countCallSite(factory.id);
