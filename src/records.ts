@@ -40,6 +40,8 @@ export interface EditRecord {
   /** Range in the original file that the edit replaces or anchors to. */
   endLine: number;
   endCol: number;
+  /** The same range in the migrated file (absent for a file the run creates). */
+  after?: { line: number; col: number; endLine: number; endCol: number };
   /** One-line explanation of the change. */
   message: string;
   /** README anchor that documents the rule, e.g. `README.md#rule-hoist-instance`. */

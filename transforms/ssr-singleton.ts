@@ -49,7 +49,7 @@ import {
 import { CONTEXT_EXPORTS, type ContextFlavor, DEFAULT_CONTEXT_BASENAME, contextModuleExtension } from './lib/context-module.js';
 import { type RuleId, docsAnchor, rules } from './lib/rules.js';
 import { type CodeStyle, detectStyle, quoteString } from './lib/style.js';
-import { type TextEdit, applyEdits, indentOfLineAt, lineStartsIn, startsLine } from './lib/text-edits.js';
+import { type TextEdit, applyEdits, applyEditsDetailed, indentOfLineAt, lineStartsIn, mapOffset, startsLine } from './lib/text-edits.js';
 import { parseFile } from './lib/parsers.js';
 import { AstIndex } from './lib/ast-index.js';
 import { type IndexedFactory, type ProjectIndex, exportedFactory, resolveSpecifier } from './lib/project-index.js';
@@ -188,9 +188,11 @@ class FileMigration {
   private style!: CodeStyle;
   private edits: TextEdit[] = [];
   private records: EditRecord[] = [];
+  /** Original [start, end) offsets of each record, to compute its range in the output. */
+  private recordOffsets: [number, number][] = [];
   private items: ReviewItem[] = [];
   private wraps: WrapPlan[] = [];
-  private hoisted: { at: number; text: string }[] = [];
+  private hoisted: { at: number; text: string; callStart: number; callEnd: number }[] = [];
   private usedNames = new Set<string>();
   private needed = new Set<string>();
   private templateRanges: [number, number][] = [];
@@ -277,7 +279,24 @@ class FileMigration {
       throw err;
     }
     for (const h of this.hoisted) this.edits.push({ start: h.at, end: h.at, text: h.text, order: -10 });
-    const output = applyEdits(this.text, this.edits);
+    const { text: output, applied } = applyEditsDetailed(this.text, this.edits);
+    // Each change record also says where its range is in the migrated file.
+    this.records.forEach((r, i) => {
+      const [start, end] = this.recordOffsets[i];
+      let from = mapOffset(applied, start, 'start');
+      let to = mapOffset(applied, end, 'end');
+      // A pure insertion (the import): the inserted text.
+      if (start === end) [from, to] = [mapOffset(applied, start, 'end'), mapOffset(applied, start, 'start')];
+      // Options that moved into a hoisted instance: the new module-level declaration.
+      const moved = r.ruleId !== 'provide-request-context' && this.hoisted.find((h) => start >= h.callStart && end <= h.callEnd);
+      if (moved) {
+        const at = output.indexOf(moved.text, Math.max(0, mapOffset(applied, moved.at, 'end') - 1));
+        if (at >= 0) [from, to] = [at, at + moved.text.trimEnd().length];
+      }
+      const s2 = positionAt(output, from);
+      const e2 = positionAt(output, Math.max(from, to));
+      r.after = { line: s2.line, col: s2.col, endLine: e2.line, endCol: e2.col };
+    });
     return {
       output: output === this.text ? null : output,
       edits: output === this.text ? [] : this.records,
@@ -623,7 +642,7 @@ class FileMigration {
     }
     const afterText = this.text.slice(cfg.end, call.end);
     const decl = `const ${instanceName} = ${calleeText}${cfgText}${afterText}${this.semi()}${this.style.eol}${this.style.eol}`;
-    this.hoisted.push({ at: this.hoistPoint(fnPath, cfg), text: decl });
+    this.hoisted.push({ at: this.hoistPoint(fnPath, cfg), text: decl, callStart: call.start, callEnd: call.end });
     this.record('hoist-instance', call);
     this.factoriesMigrated++;
 
@@ -1627,6 +1646,7 @@ class FileMigration {
   }
 
   private editRecord(ruleId: RuleId, start: number, end: number, detail?: string): EditRecord {
+    this.recordOffsets.push([start, end]);
     const s = positionAt(this.text, start);
     const e = positionAt(this.text, end);
     const meta = rules[ruleId];

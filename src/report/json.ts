@@ -89,7 +89,7 @@ const FILE_KEYS = [
   'items',
   'diff',
 ] as const;
-const EDIT_KEYS = ['ruleId', 'file', 'line', 'col', 'endLine', 'endCol', 'message', 'docs'] as const;
+const EDIT_KEYS = ['ruleId', 'file', 'line', 'col', 'endLine', 'endCol', 'after', 'message', 'docs'] as const;
 const ITEM_KEYS = ['ruleId', 'kind', 'severity', 'file', 'line', 'col', 'message', 'excerpt', 'hint', 'docs', 'fix'] as const;
 const SUMMARY_KEYS = [
   'filesScanned',

@@ -21,6 +21,11 @@ export class EditConflictError extends Error {}
 
 /** Applies non-overlapping edits to `text`. Offsets refer to the original text. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
+  return applyEditsDetailed(text, edits).text;
+}
+
+/** Like applyEdits, and also returns the edits actually applied (sorted), to map offsets. */
+export function applyEditsDetailed(text: string, edits: TextEdit[]): { text: string; applied: TextEdit[] } {
   // Droppable edits (re-indentation) give way to any real edit whose range they touch.
   const solid = edits.filter((e) => !e.droppable && e.end > e.start);
   const kept = edits.filter(
@@ -34,7 +39,29 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
     out += text.slice(cursor, e.start) + e.text;
     cursor = e.end;
   }
-  return out + text.slice(cursor);
+  return { text: out + text.slice(cursor), applied: sorted };
+}
+
+/**
+ * Where an original offset ends up after the `applied` edits (sorted, as applyEditsDetailed
+ * returns them). An insertion exactly at the offset counts as before a start and after an end; an
+ * offset inside a replaced range maps to the start (`start`) or the end (`end`) of its replacement.
+ */
+export function mapOffset(applied: TextEdit[], offset: number, side: 'start' | 'end'): number {
+  let shift = 0;
+  for (const e of applied) {
+    if (e.start > offset) break;
+    if (e.start === e.end) {
+      if (e.start < offset || side === 'start') shift += e.text.length;
+      continue;
+    }
+    if (e.end <= offset) {
+      shift += e.text.length - (e.end - e.start);
+      continue;
+    }
+    return e.start + shift + (side === 'end' ? e.text.length : 0);
+  }
+  return offset + shift;
 }
 
 /** Offsets of every line start in (start, end]: used to re-indent a region. */
