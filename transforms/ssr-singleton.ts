@@ -342,7 +342,7 @@ class FileMigration {
         (parent?.type === 'ReturnStatement' && enclosingFunction(up) === fnPath) || (parent === fn && fn.type === 'ArrowFunctionExpression' && fn.body === up.node);
       if (returned) {
         const b = factoryBinding(fnPath);
-        if (b && b.declScope?.isGlobal) found.set(b.name, 'function');
+        if (b?.topLevel) found.set(b.name, 'function');
         return;
       }
       if (parent?.type === 'AssignmentExpression' && isThisMember(unwrapExpression(parent.left)) && fn.kind === 'constructor') {
@@ -1846,25 +1846,51 @@ function controlFlow(rest: Node[]): Flow {
 }
 
 /** The name and declaring scope of a factory function, and whether it is exported in place. */
-function factoryBinding(fnPath: Path): { name: string; declScope: Node; exported: boolean } | null {
+interface FactoryBinding {
+  name: string;
+  /** The ast-types scope that declares the name (computed on first use: it scans that scope). */
+  readonly declScope: Node;
+  /** Exported in place (`export function f`, `export const f = ...`, `export default function f`). */
+  exported: boolean;
+  /** Declared at module level. */
+  topLevel: boolean;
+}
+
+/** The name and declaring scope of a factory function, and whether it is exported in place. */
+function factoryBinding(fnPath: Path): FactoryBinding | null {
   const fn = fnPath.node;
+  const lazyScope = (p: Path, name: string) => {
+    let cached: Node | undefined;
+    return () => (cached ??= p.scope.lookup(name));
+  };
+  const isModuleLevel = (t: string | undefined) => t === 'Program' || t === 'ExportNamedDeclaration' || t === 'ExportDefaultDeclaration';
   if (fn.type === 'FunctionDeclaration' && fn.id) {
-    const parentType = fnPath.parentPath?.node.type;
+    // `.parent` is the parent node's path (array slots such as `body` are skipped).
+    const parentType = fnPath.parent?.node.type;
+    const scope = lazyScope(fnPath.parent, fn.id.name);
     return {
       name: fn.id.name,
-      declScope: fnPath.parentPath.scope.lookup(fn.id.name),
+      get declScope() {
+        return scope();
+      },
       exported: parentType === 'ExportNamedDeclaration' || parentType === 'ExportDefaultDeclaration',
+      topLevel: isModuleLevel(parentType),
     };
   }
   const up = skipWrappersUp(fnPath);
-  const parent = up.parentPath?.node;
-  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier' && up.name === 'init') {
-    const declaration = up.parentPath.parentPath;
-    if (declaration.node.kind !== 'const') return null;
+  const declarator = up.parent?.node;
+  if (declarator?.type === 'VariableDeclarator' && declarator.id.type === 'Identifier' && up.name === 'init') {
+    const declaration = up.parent.parent;
+    if (declaration?.node.kind !== 'const') return null;
+    const scope = lazyScope(up.parent, declarator.id.name);
+    const outer = declaration.parent?.node.type;
     return {
-      name: parent.id.name,
-      declScope: up.parentPath.scope.lookup(parent.id.name),
-      exported: declaration.parentPath?.node.type === 'ExportNamedDeclaration',
+      name: declarator.id.name,
+      get declScope() {
+        return scope();
+      },
+      exported: outer === 'ExportNamedDeclaration',
+      topLevel: isModuleLevel(outer),
     };
   }
   return null;
