@@ -182,7 +182,7 @@ function parseJscodeshiftSummary(text) {
     unmodified: num(/^(\d+) unmodified\s*$/m),
     skipped: num(/^(\d+) skipped\s*$/m),
     ok: num(/^(\d+) ok\s*$/m),
-    emfile: (text.match(/EMFILE/g) ?? []).length,
+    emfile: (text.match(/^.*EMFILE.*$/gm) ?? []).length, // lines (files), not occurrences
   };
   r.accounted = [r.errors, r.unmodified, r.skipped, r.ok].every((x) => x !== null) ? r.errors + r.unmodified + r.skipped + r.ok : null;
   return r;

@@ -140,7 +140,8 @@ export function measure(o) {
         sysS: t?.sysS ?? null,
         cpuS: t ? t.userS + t.sysS : null,
         maxRssKb: t?.maxRssKb ?? null,
-        treePeakRssKb: sampleMs > 0 && CAN_SAMPLE ? peakKb : null,
+        // null when no sample landed while the command ran (it ended within one interval)
+        treePeakRssKb: sampleMs > 0 && CAN_SAMPLE && peakProcs > 0 ? peakKb : null,
         peakProcs: sampleMs > 0 && CAN_SAMPLE ? peakProcs : null,
         exitCode: code,
         signal: signal ?? null,
