@@ -203,6 +203,7 @@ class FileMigration {
   private unresolvedFactoryCalls: { path: Path; ids: string[] }[] = [];
   private importsCache: Map<string, string> | null = null;
   private ast!: AstIndex;
+  private comments: Node[] = [];
   private createAlovaCache: Path[] | null = null;
   private middlewareCovered = 0;
   private readonly displayPath: string;
@@ -313,6 +314,7 @@ class FileMigration {
   private parse(): void {
     try {
       const file = parseFile(this.text, this.filePath);
+      this.comments = file.comments ?? [];
       this.root = this.j(file);
       this.ast = new AstIndex(file, this.root.paths()[0]);
     } catch (err) {
@@ -1509,7 +1511,10 @@ class FileMigration {
     let top: Path = fnPath;
     while (top.parentPath && top.parentPath.node.type !== 'Program') top = top.parentPath;
     const topNode = top.node;
-    const leading = [...(topNode.leadingComments ?? []), ...(topNode.comments ?? []).filter((c: Node) => c.leading)];
+    // Comments directly above the statement (a JSDoc) stay with it: the instance goes above them.
+    const body: Node[] = this.program.body;
+    const prevEnd = body.filter((st) => st.end <= topNode.start).reduce((m: number, st: Node) => Math.max(m, st.end), 0);
+    const leading = (this.comments ?? []).filter((c: Node) => c.start >= prevEnd && c.end <= topNode.start);
     let at = Math.min(topNode.start, ...leading.map((c: Node) => c.start));
     // Module-level consts the options read eagerly must be initialised before the instance.
     const eagerNames = new Set<string>();
