@@ -182,7 +182,7 @@ function parseJscodeshiftSummary(text) {
     unmodified: num(/^(\d+) unmodified\s*$/m),
     skipped: num(/^(\d+) skipped\s*$/m),
     ok: num(/^(\d+) ok\s*$/m),
-    emfile: (text.match(/^.*EMFILE.*$/gm) ?? []).length, // lines (files), not occurrences
+    emfile: (text.match(/^\s*ERR .*EMFILE/gm) ?? []).length, // ERR lines (one per file); the stack line below each repeats EMFILE
   };
   r.accounted = [r.errors, r.unmodified, r.skipped, r.ok].every((x) => x !== null) ? r.errors + r.unmodified + r.skipped + r.ok : null;
   return r;
