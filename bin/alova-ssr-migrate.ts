@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { run, VERSION } from '../src/runner.js';
 import { DEFAULT_EXTENSIONS } from '../src/discover.js';
@@ -45,6 +46,11 @@ Examples:
 Exit codes: 0 nothing to do / done, 1 work found by --check or a file failed, 2 usage or fatal error.
 Docs: README.md (every rule id has an anchor there, e.g. README.md#rule-instance-escapes).`;
 
+// Each parsed file becomes garbage as soon as it is transformed; letting V8 grow the heap by 20%
+// per GC instead of its default keeps peak RSS down on large trees at no measured time cost
+// (BENCHMARKS.md: 20,000 files, 280 MB -> about 170 MB).
+v8.setFlagsFromString('--heap-growing-percent=20');
+
 function usageError(message: string): never {
   process.stderr.write(`alova-ssr-migrate: ${message}\nRun "alova-ssr-migrate --help" for usage.\n`);
   process.exit(2);
@@ -56,7 +62,7 @@ function fatal(message: string): never {
   process.exit(2);
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const program = new Command();
   program
     .name('alova-ssr-migrate')
@@ -130,7 +136,7 @@ function main(argv: string[]): void {
   }
 
   let lastProgress = 0;
-  let report: RunReport = run({
+  let report: RunReport = await run({
     paths,
     cwd: process.cwd(),
     mode,
@@ -205,10 +211,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-try {
-  main(process.argv);
-} catch (err) {
+main(process.argv).catch((err) => {
   process.stderr.write(`alova-ssr-migrate: internal error: ${(err as Error)?.message ?? err} (please report this with the command you ran)\n`);
   if (process.env.ALOVA_SSR_MIGRATE_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
   process.exit(2);
-}
+});

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseTsconfig } from 'get-tsconfig';
 import { describeModule, type ModuleDescription, TransformParseError } from '../transforms/ssr-singleton.js';
 import { type ProjectIndex, resolveSpecifier } from '../transforms/lib/project-index.js';
-import { readIfMentions } from './prefilter.js';
+import { readIf } from './prefilter.js';
 import { toPosix } from './discover.js';
 
 export interface SourceFile {
@@ -100,8 +100,10 @@ export async function analyseProject(
     if (process.env.ALOVA_SSR_MIGRATE_DEBUG) process.stderr.write(`analyse round ${round}: ${descriptions.size} described, ${freshNames.length} fresh names, ${freshStems.length} fresh stems\n`);
     for (const f of allFiles) {
       if (relevant.has(f.abs)) continue;
-      const r = readSource(f.abs);
-      if (r === null || !matcher(r.text)) continue;
+      // The name scan runs on a latin1 view of the bytes (one byte per character, no UTF-8
+      // decoding): identifiers and import paths we look for are ASCII.
+      const r = readIf(f.abs, (bytes) => matcher(bytes.toString('latin1')));
+      if (r.kind !== 'match') continue;
       const src = { abs: f.abs, rel: f.rel, text: r.text, mode: r.mode };
       relevant.set(f.abs, src);
       if (mayDefineFactories(src.text, allNames)) toDescribe.push(src);
@@ -199,11 +201,6 @@ function mayDefineFactories(text: string, names: Set<string>): boolean {
   return false;
 }
 
-/** Reads a source file (bounded: one descriptor, the size limit and binary check of the pre-filter). */
-function readSource(abs: string): { text: string; mode: number } | null {
-  const r = readIfMentions(abs, ['']);
-  return r.kind === 'match' ? { text: r.text, mode: r.mode } : null;
-}
 
 /** A factory reachable from the package's own entry points is public API: its callers are unknown. */
 function markPublicApi(index: ProjectIndex, root: string): void {

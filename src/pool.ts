@@ -21,8 +21,11 @@ export function poolSize(files: number): number {
   if (env !== undefined && env !== '') return Math.max(0, Math.floor(Number(env)) || 0);
   // The worker is compiled JavaScript: running from TypeScript sources (tests) stays in-process.
   if (files < POOL_THRESHOLD || !fs.existsSync(WORKER_FILE)) return 0;
-  // The main thread takes a share of the files too, so one core is already busy.
+  // The main thread takes a share of the files too, so one core is already busy. On 2 cores the
+  // pool measured slower than one thread (V8's GC already uses the second core, and each worker
+  // pays its own module load and JIT warm-up; BENCHMARKS.md), so it starts from 4 cores.
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  if (cores < 4) return 0;
   return Math.max(0, Math.min(cores - 1, 3, Math.floor(files / 60)));
 }
 

@@ -28,8 +28,17 @@ function needle(s: string): Buffer {
   return b;
 }
 
-/** Reads `abs` and reports whether it mentions any of `needles`. */
-export function readIfMentions(abs: string, needles: readonly string[]): ReadOutcome {
+/**
+ * One read buffer reused for every file: reading 20,000 files into fresh Buffers churned through
+ * ~110 MB of off-heap memory that the process only returned after a GC (it showed up as RSS).
+ */
+let shared = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Reads `abs` into the shared buffer and decodes it (UTF-8) only when `test` accepts the raw
+ * bytes. The bytes passed to `test` are only valid during the call.
+ */
+export function readIf(abs: string, test: (bytes: Buffer) => boolean): ReadOutcome {
   let fd: number;
   try {
     fd = fs.openSync(abs, 'r');
@@ -39,15 +48,15 @@ export function readIfMentions(abs: string, needles: readonly string[]): ReadOut
   try {
     const st = fs.fstatSync(fd);
     if (st.size > MAX_FILE_BYTES) return { kind: 'too-large', size: st.size };
-    const buf = Buffer.allocUnsafe(st.size);
+    if (shared.length < st.size) shared = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES, Math.max(st.size, shared.length * 2)));
     let off = 0;
     while (off < st.size) {
-      const n = fs.readSync(fd, buf, off, st.size - off, off);
+      const n = fs.readSync(fd, shared, off, st.size - off, off);
       if (n === 0) break;
       off += n;
     }
-    const data = off === st.size ? buf : buf.subarray(0, off);
-    if (!needles.some((n) => data.includes(needle(n)))) return { kind: 'no-match' };
+    const data = shared.subarray(0, off);
+    if (!test(data)) return { kind: 'no-match' };
     // A NUL byte never appears in source text: treat the file as binary.
     if (data.includes(0)) return { kind: 'binary' };
     return { kind: 'match', text: data.toString('utf8'), mode: st.mode & 0o7777 };
@@ -56,4 +65,9 @@ export function readIfMentions(abs: string, needles: readonly string[]): ReadOut
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Reads `abs` and reports whether it mentions any of `needles`. */
+export function readIfMentions(abs: string, needles: readonly string[]): ReadOutcome {
+  return readIf(abs, (data) => needles.some((n) => data.includes(needle(n))));
 }

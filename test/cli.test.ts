@@ -283,3 +283,26 @@ describe('packaging', () => {
     expect(r.stdout).toMatch(/Would change \(2\)/);
   }, 180_000);
 });
+
+describe('worker pool', () => {
+  it('gives exactly the same report as one thread (forced on, 600-file corpus)', () => {
+    const d = tempDir();
+    const gen = spawnSync(process.execPath, [path.join(REPO, 'bench/gen-corpus.mjs'), '--seed', '7', '--files', '600', '--out', path.join(d, 'corpus')], { encoding: 'utf8' });
+    expect(gen.status, gen.stderr).toBe(0);
+    const runWith = (workers: string) => {
+      const r = spawnSync(process.execPath, [BIN, 'corpus', '--check', '--reporter', 'json'], {
+        cwd: d,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, ALOVA_SSR_MIGRATE_WORKERS: workers },
+      });
+      const doc = JSON.parse(r.stdout);
+      delete doc.summary.timings;
+      return doc;
+    };
+    const single = runWith('0');
+    const pooled = runWith('2');
+    expect(single.summary.factoriesMigrated).toBeGreaterThan(0);
+    expect(pooled).toEqual(single);
+  }, 120_000);
+});
