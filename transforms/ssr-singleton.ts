@@ -149,6 +149,10 @@ class Blocked extends Error {
 
 const MATCHER_APIS = /\b(invalidateCache|setCache|queryCache|hitCacheBySource|useFetcher|matchSnapshot|hitSource)\b|\.snapshots\.match\b/;
 
+function unchangedResult(): MigrateResult {
+  return { output: null, edits: [], items: [], factoriesMigrated: 0, callSitesRewired: 0, contextFlavor: null, factoryIdsDefined: [], factoryIdsUsed: [], callSitesByFactory: {} };
+}
+
 /** Describes a module for the project index (no edits). Throws TransformParseError on bad syntax. */
 export function describeModule(source: string, filePath: string, options: MigrateOptions = {}): ModuleDescription {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
@@ -156,6 +160,9 @@ export function describeModule(source: string, filePath: string, options: Migrat
 }
 
 export function migrateSource(source: string, filePath: string, options: MigrateOptions = {}): MigrateResult {
+  // Without a project index the transform only acts on createAlova calls: a file that does not
+  // mention it is never parsed (this is what makes plain `jscodeshift -t` runs cheap too).
+  if (!options.index && !source.includes('createAlova')) return unchangedResult();
   const hasBom = source.charCodeAt(0) === 0xfeff;
   const text = hasBom ? source.slice(1) : source;
   const m = new FileMigration(text, filePath, options);
