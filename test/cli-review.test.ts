@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compileSarifSchema } from './helpers/sarif-schema.js';
 
 const REPO = path.resolve(__dirname, '..');
 const BIN = path.join(REPO, 'dist/bin/alova-ssr-migrate.js');
@@ -175,17 +176,6 @@ function compileReportSchema(): ValidateFunction {
   return new Ajv({ allErrors: true, strict: true }).compile(schema);
 }
 
-function compileSarifSchema(): ValidateFunction {
-  const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'test/__fixtures__/reports/sarif-schema-2.1.0.json'), 'utf8'));
-  delete schema.$schema;
-  schema.$id = schema.id;
-  delete schema.id;
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:[^\s]*$/i);
-  ajv.addFormat('uri-reference', /^[^\s\\]*$/);
-  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
-  return ajv.compile(schema);
-}
 
 // ---- 1. --dry --diff-only | git apply ---------------------------------------------------------
 

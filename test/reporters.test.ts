@@ -18,6 +18,7 @@ import { JSON_KEY_ORDER, render as renderJson } from '../src/report/json.js';
 import { docsToHelpUri, FINGERPRINT_KEY, pathToUriReference, render as renderSarif, TOOL_INFORMATION_URI } from '../src/report/sarif.js';
 import { formatMs, outcomeLine, progressLine, render as renderText, sanitize } from '../src/report/text.js';
 import { edit, file, item, kitchenSink, report } from './__fixtures__/reports/factory.js';
+import { compileSarifSchema } from './helpers/sarif-schema.js';
 
 const plain: RenderOptions = { color: false };
 const ESC = '\u001b';
@@ -372,20 +373,6 @@ describe('github reporter', () => {
 
 // ---- sarif ------------------------------------------------------------------------------------
 
-function compileSarifSchema(): ValidateFunction {
-  const schema = JSON.parse(readFileSync(here('./__fixtures__/reports/sarif-schema-2.1.0.json'), 'utf8'));
-  // The vendored schema is draft-04; ajv@8 speaks draft-07. The only draft-04-only parts are the
-  // root `$schema` and `id` (no boolean exclusiveMinimum/Maximum are used).
-  delete schema.$schema;
-  schema.$id = schema.id;
-  delete schema.id;
-  // unicodeRegExp: false because the schema's `language` pattern ("...{2}]?$") is not valid with the u flag.
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:[^\s]*$/i);
-  ajv.addFormat('uri-reference', /^[^\s\\]*$/);
-  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
-  return ajv.compile(schema);
-}
 
 describe('sarif reporter', () => {
   const validate = compileSarifSchema();

@@ -1123,21 +1123,29 @@ class FileMigration {
     const factoryId = `${this.idPath}#${fname}`;
     this.definedFactoryIds.add(factoryId);
     if (exported || this.exportedByName(fname)) this.requireMigratable(factoryId, fn, fname);
+    const declarationIds = [fn.id, fnPath.parentPath?.node?.id];
+    this.wireReferences(fname, 'CallExpression', (q) => !declarationIds.includes(q.node) && q.scope?.lookup(fname) === declScope, factoryId, seen);
+  }
+
+  /**
+   * Every reference to a factory (function or class) in this file must be a call (`new` for a
+   * class) inside a function, or an export; each call is then wired by how its result is used.
+   */
+  private wireReferences(name: string, callType: 'CallExpression' | 'NewExpression', sameBinding: (q: Path) => boolean, factoryId: string, seen: Set<Node>): void {
     const refs = this.ast
-      .identifiersNamed(fname)
-      .filter((n: Node) => n !== fn.id && n !== fnPath.parentPath?.node?.id)
+      .identifiersNamed(name)
       .map((n: Node) => this.ast.pathOf(n))
-      .filter((q: Path) => isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(fname) === declScope);
+      .filter((q: Path) => isBindingReference(q.node, q.parent?.node, fieldName(q)) && sameBinding(q));
     for (const r of refs) {
       const up = skipWrappersUp(r);
-      if (!(up.parentPath?.node.type === 'CallExpression' && up.name === 'callee')) {
-        // `export { createApi }` / `module.exports = { createApi }` are exports, checked above.
+      if (!(up.parentPath?.node.type === callType && up.name === 'callee')) {
+        // `export { createApi }` / `module.exports = { createApi }` are exports, checked by the caller.
         if (this.isExportReference(up)) continue;
-        throw new Blocked('factory-escapes', r.node, fname);
+        throw new Blocked('factory-escapes', r.node, name);
       }
       const callPath = up.parentPath;
       const caller = enclosingFunction(callPath);
-      if (!caller || isModuleLevelIife(caller)) throw new Blocked('factory-called-at-module-level', callPath.node, fname);
+      if (!caller || isModuleLevelIife(caller)) throw new Blocked('factory-called-at-module-level', callPath.node, name);
       this.countCallSite(factoryId);
       this.wireUsage(callPath, caller, factoryId, seen);
     }
@@ -1155,23 +1163,7 @@ class FileMigration {
     this.definedFactoryIds.add(factoryId);
     const exported = ['ExportNamedDeclaration', 'ExportDefaultDeclaration'].includes(classPath!.parentPath?.node.type) || this.exportedByName(cname);
     if (exported) this.requireMigratable(factoryId, cls, cname);
-    const refs = this.ast
-      .identifiersNamed(cname)
-      .filter((n: Node) => n !== cls.id)
-      .map((n: Node) => this.ast.pathOf(n))
-      .filter((q: Path) => isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(cname)?.isGlobal);
-    for (const r of refs) {
-      const up = skipWrappersUp(r);
-      if (!(up.parentPath?.node.type === 'NewExpression' && up.name === 'callee')) {
-        if (this.isExportReference(up)) continue;
-        throw new Blocked('factory-escapes', r.node, cname);
-      }
-      const newPath = up.parentPath;
-      const caller = enclosingFunction(newPath);
-      if (!caller || isModuleLevelIife(caller)) throw new Blocked('factory-called-at-module-level', newPath.node, cname);
-      this.countCallSite(factoryId);
-      this.wireUsage(newPath, caller, factoryId, seen);
-    }
+    this.wireReferences(cname, 'NewExpression', (q) => q.node !== cls.id && !!q.scope?.lookup(cname)?.isGlobal, factoryId, seen);
   }
 
   /** An exported factory may only change when the project index proves every caller can be wired. */
