@@ -11,11 +11,10 @@ import type { EditRecord, FileRecord, Mode, ReviewItem, RunReport, Summary } fro
 import { SCHEMA_VERSION } from './records.js';
 import { type DiscoveredFile, discover, toPosix } from './discover.js';
 import { readIfMentions, MAX_FILE_BYTES } from './prefilter.js';
-import { transformFile, type TransformOutcome } from './transform.js';
-import { analyseProject, describeInProcess, describeOne, readTsconfigPaths, type DescribeMany, type SourceFile } from './analyse.js';
+import type { TransformOutcome } from './transform.js';
+import type { DescribeMany, SourceFile } from './analyse.js';
 import { WorkerPool, poolSize } from './pool.js';
 import type { ProjectIndex } from '../transforms/lib/project-index.js';
-import { unifiedDiff } from './diff.js';
 import { writeAtomic } from './write.js';
 import { changedSince, workTreeStatus } from './git.js';
 import { withExit } from './exit-code.js';
@@ -28,7 +27,7 @@ import {
   renderContextModule,
 } from '../transforms/lib/context-module.js';
 import { docsAnchor, rules } from '../transforms/lib/rules.js';
-import { type CacheMode, type MigrateOptions, describeApps } from '../transforms/ssr-singleton.js';
+import type { CacheMode, MigrateOptions } from '../transforms/ssr-singleton.js';
 
 /** Our own version, from the nearest package.json above this module (dist/src or src). */
 export const VERSION: string = (() => {
@@ -174,6 +173,19 @@ export async function run(options: RunOptions): Promise<RunReport> {
     if (size > 0) pool = new WorkerPool(size);
     return pool;
   };
+  try {
+    return await runStages();
+  } finally {
+    await (pool as WorkerPool | null)?.close();
+  }
+
+  async function runStages(): Promise<RunReport> {
+  // Babel, jscodeshift and the transforms load only when some file needs parsing: a tree with
+  // nothing to migrate (the usual CI run after a migration) costs a walk and a read.
+  const needParse = candidates.length > 0;
+  const { analyseProject, describeInProcess, describeOne, readTsconfigPaths } = needParse ? await import('./analyse.js') : ({} as typeof import('./analyse.js'));
+  const { transformFile } = needParse ? await import('./transform.js') : ({} as typeof import('./transform.js'));
+  const { unifiedDiff } = needParse ? await import('./diff.js') : ({} as typeof import('./diff.js'));
   const describeMany: DescribeMany = async (list, idx) => {
     const p = poolFor(list.length);
     if (!p) return describeInProcess(list, idx);
@@ -184,17 +196,11 @@ export async function run(options: RunOptions): Promise<RunReport> {
       (f) => describeOne(f, idx),
     );
   };
-  try {
-    return await runStages();
-  } finally {
-    await (pool as WorkerPool | null)?.close();
-  }
-
-  async function runStages(): Promise<RunReport> {
   const analysis = candidates.length ? await analyseProject(projectRoot, readable, candidates, describeMany) : { index: null, relevant: [] as SourceFile[] };
   if (options.wiring === 'middleware' && analysis.index) {
     // One context middleware per Express/Koa/Fastify app; handlers then need no wrapper.
-    const apps = findAppFiles(readable, analysis.relevant);
+    const { describeApps } = await import('../transforms/ssr-singleton.js');
+    const apps = findAppFiles(readable, analysis.relevant, describeApps);
     analysis.index.middlewareApps = apps.insertable.map((f) => f.abs);
     for (const f of apps.insertable) if (!analysis.relevant.some((r) => r.abs === f.abs)) analysis.relevant.push(f);
     for (const b of apps.blocked) notes.push(`--wiring middleware: ${b}; call-site wiring is used there`);
@@ -208,7 +214,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
     contextModule: contextBase ?? undefined,
     alovaMajor: options.alovaMajor ?? detectAlovaMajor(projectRoot),
     index: analysis.index ?? undefined,
-    tsImportSuffix: readTsconfigPaths(projectRoot).relativeImportSuffix,
+    tsImportSuffix: needParse ? readTsconfigPaths(projectRoot).relativeImportSuffix : '',
     wiring: options.wiring ?? 'call-site',
   };
   timings.analyseMs = performance.now() - t;
@@ -371,7 +377,11 @@ export async function run(options: RunOptions): Promise<RunReport> {
 }
 
 /** Files that create an Express/Koa/Fastify app (text pre-filter, then parsed). */
-function findAppFiles(readable: DiscoveredFile[], known: SourceFile[]): { insertable: SourceFile[]; blocked: string[] } {
+function findAppFiles(
+  readable: DiscoveredFile[],
+  known: SourceFile[],
+  describeApps: (source: string, file: string) => { framework: string; blocked?: string; present: boolean }[],
+): { insertable: SourceFile[]; blocked: string[] } {
   const needles = ['express(', 'Koa(', 'Fastify(', 'fastify('];
   const insertable: SourceFile[] = [];
   const blocked: string[] = [];
