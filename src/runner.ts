@@ -135,7 +135,9 @@ export async function run(options: RunOptions): Promise<RunReport> {
   t = performance.now();
   const candidates: SourceFile[] = [];
   const readable: DiscoveredFile[] = [];
+  let read = 0;
   for (const f of files) {
+    options.onProgress?.(++read, files.length);
     const r = readIfMentions(f.abs, ['createAlova']);
     switch (r.kind) {
       case 'no-match':

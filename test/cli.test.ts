@@ -306,3 +306,20 @@ describe('worker pool', () => {
     expect(pooled).toEqual(single);
   }, 120_000);
 });
+
+describe('progress line', () => {
+  it('shows one progress line on a terminal for runs over 200 files, and none when piped', () => {
+    const d = tempDir();
+    for (let i = 0; i < 250; i++) fs.writeFileSync(path.join(d, `f${i}.ts`), `export const v${i} = ${i};\n`);
+    // util-linux `script` gives the CLI a real pseudo-terminal.
+    const tty = spawnSync('script', ['-qc', `"${process.execPath}" "${BIN}" . --check --no-color`, '/dev/null'], {
+      cwd: d,
+      encoding: 'utf8',
+      env: { ...process.env, CI: '' },
+    });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/\[#+\] 250\/250 files 100%/);
+    const piped = cli(['.', '--check'], d, { CI: '' });
+    expect(piped.stdout + piped.stderr).not.toMatch(/\d+\/250 files/);
+  });
+});
