@@ -552,7 +552,7 @@ class FileMigration {
       throw new Blocked('request-dependent-option', prop, key ?? undefined);
     });
 
-    for (const c of captured.values()) this.checkCapture(c, call, fnPath);
+    for (const c of captured.values()) this.checkCapture(c, call);
     // Values computed only from the framework's own request context (Next's next/headers, Nitro's
     // useEvent) are re-evaluated in the hooks at request time: no store and no wrapper needed.
     const framework = captured.size ? this.frameworkDerived(captured) : null;
@@ -589,7 +589,7 @@ class FileMigration {
       if (l.names.size) this.record(framework ? 'framework-request-context' : 'read-request-context', l.fn);
     }
     for (const mv of moved) {
-      cfgEdits.push(this.removePropertyEdit(mv.prop, cfg));
+      cfgEdits.push(this.removePropertyEdit(mv.prop));
       this.record('move-option-to-hook', mv.prop, mv.key);
     }
 
@@ -616,7 +616,7 @@ class FileMigration {
         return;
       }
       // A key before a spread could be overridden by the spread: move it after the last spread.
-      if (existing) cfgEdits.push(this.removePropertyEdit(existing, cfg));
+      if (existing) cfgEdits.push(this.removePropertyEdit(existing));
       append.push(`${key}: ${value}`);
     };
     if (major === 3) {
@@ -637,10 +637,11 @@ class FileMigration {
 
     // --- build the hoisted declaration --------------------------------------------------------
     const dedent = this.dedentEdits(cfg.start, cfg.end, baseIndent);
+    // Every edit of the options lies inside them: apply them to the options' own text.
     const cfgText = applyEdits(
-      this.text.slice(0, cfg.end),
-      [...cfgEdits, ...dedent],
-    ).slice(this.lengthBefore(cfg.start, [...cfgEdits, ...dedent]));
+      this.text.slice(cfg.start, cfg.end),
+      [...cfgEdits, ...dedent].map((e) => ({ ...e, start: e.start - cfg.start, end: e.end - cfg.start })),
+    );
     let calleeText = this.text.slice(call.start, cfg.start);
     // Explicit type arguments `<RequestConfig, Response, ResponseHeader>` leave L1Cache at its
     // default (alova's memory adapter type); the request-scoped adapter needs its own type there.
@@ -757,7 +758,7 @@ class FileMigration {
       fixes.push(`${k}: ${values[k]}`);
       if (existing && props.indexOf(existing) > lastSpread) this.edits.push({ start: existing.value.start, end: existing.value.end, text: values[k] });
       else {
-        if (existing) this.edits.push(this.removePropertyEdit(existing, cfg));
+        if (existing) this.edits.push(this.removePropertyEdit(existing));
         append.push(`${k}: ${values[k]}`);
       }
     }
@@ -851,7 +852,7 @@ class FileMigration {
     };
     visit(p, false);
     if (blocked) throw blocked;
-    if (this.referencesArguments(p, node)) throw new Blocked('uses-this', node);
+    if (this.referencesArguments(p)) throw new Blocked('uses-this', node);
   }
 
   private lexicalThisIn(fp: Path): boolean {
@@ -868,7 +869,7 @@ class FileMigration {
     return found;
   }
 
-  private referencesArguments(p: Path, _node: Node): boolean {
+  private referencesArguments(p: Path): boolean {
     return collectPaths(p, (n) => n.type === 'Identifier' && n.name === 'arguments').some((q) => !q.scope?.lookup('arguments') && !insideNonArrowFunction(q, p.node));
   }
 
@@ -883,7 +884,7 @@ class FileMigration {
   }
 
   /** A captured binding must hold its final value when the factory is called. */
-  private checkCapture(c: Capture, call: Node, _fnPath: Path): void {
+  private checkCapture(c: Capture, call: Node): void {
     const ref = c.refs[0];
     const scope = ref.scope.lookup(c.name);
     const bindings: Path[] = scope.getBindings()[c.name] ?? [];
@@ -1282,7 +1283,7 @@ class FileMigration {
     while (p.parentPath && p.parentPath.node !== fn) {
       const parentNode = p.parentPath.node;
       if (LOOP_TYPES.has(parentNode.type)) throw new Blocked('call-in-loop', exprPath.node);
-      if (isStatementList(parentNode, p)) break;
+      if (isStatementList(parentNode)) break;
       p = p.parentPath;
     }
     const isAsync = !!fn.async;
@@ -1378,7 +1379,7 @@ class FileMigration {
         const body = w.first;
         const { start, end } = exprRange(this.text, body);
         this.edits.push({ start, end, text: `${run}(async () => await ${parenthesize(this.text.slice(start, end), body)})`, order: 5 });
-        this.recordAt('wire-call-site', w.anchor);
+        this.record('wire-call-site', w.anchor);
         continue;
       }
       const ind = indentOfLineAt(this.text, w.first.start);
@@ -1402,7 +1403,7 @@ class FileMigration {
           this.edits.push({ start, end: start, text: 'await ', order: 50 });
         }
       }
-      this.recordAt('wire-call-site', w.anchor);
+      this.record('wire-call-site', w.anchor);
     }
   }
 
@@ -1453,7 +1454,7 @@ class FileMigration {
   }
 
   /** Deletes one property with its comma, and its whole line(s) when it stands alone on them. */
-  private removePropertyEdit(prop: Node, _cfg: Node): TextEdit {
+  private removePropertyEdit(prop: Node): TextEdit {
     const t = this.text;
     let end = prop.end;
     let k = end;
@@ -1500,10 +1501,7 @@ class FileMigration {
     return out;
   }
 
-  /** Length of the output text that precedes original offset `at` after applying `edits`. */
-  private lengthBefore(at: number, edits: TextEdit[]): number {
-    return applyEdits(this.text.slice(0, at), edits.filter((e) => e.end <= at && e.start < at)).length;
-  }
+
 
   /** Where the hoisted instance goes: above the top-level statement holding the factory, after its eager dependencies. */
   private hoistPoint(fnPath: Path, cfg: Node): number {
@@ -1643,10 +1641,6 @@ class FileMigration {
 
   private record(ruleId: RuleId, node: Node, detail?: string): void {
     this.records.push(this.editRecord(ruleId, node.start, node.end, detail));
-  }
-
-  private recordAt(ruleId: RuleId, node: Node): void {
-    this.record(ruleId, node);
   }
 
   private editRecord(ruleId: RuleId, start: number, end: number, detail?: string): EditRecord {
@@ -1802,10 +1796,9 @@ function walkEager(cfg: Node, visit: (n: Node) => void): void {
   });
 }
 
-function isStatementList(parent: Node, child: Path): boolean {
-  if (parent.type === 'BlockStatement' || parent.type === 'Program' || parent.type === 'StaticBlock') return child.parentPath?.name === 'body' || child.name !== undefined;
-  if (parent.type === 'SwitchCase') return true;
-  return false;
+/** A node whose children include a list of statements (where a wrapper can enclose a run of them). */
+function isStatementList(parent: Node): boolean {
+  return parent.type === 'BlockStatement' || parent.type === 'Program' || parent.type === 'StaticBlock' || parent.type === 'SwitchCase';
 }
 
 interface Flow {
