@@ -1449,7 +1449,14 @@ class FileMigration {
     const value = this.text.slice(start, end);
     // The Method API: alova reads method.baseURL and method.config.timeout after beforeRequest
     // (shared/alova-facts.md). A per-method timeout still wins, as it did over the instance option.
-    if (key === 'baseURL') return `${method}.baseURL = ${value}${this.semi()}`;
+    // alova sets `method.baseURL = options.baseURL || ''`: keep that fallback unless the value is
+    // always a string (a template or string literal).
+    if (key === 'baseURL') {
+      const alwaysString = expr.type === 'TemplateLiteral' || expr.type === 'StringLiteral';
+      const fallback = alwaysString ? '' : ` || ${this.q('')}`;
+      const v = !alwaysString && needsParens(expr) ? `(${value})` : value;
+      return `${method}.baseURL = ${v}${fallback}${this.semi()}`;
+    }
     return `if (${method}.config.timeout === undefined) ${method}.config.timeout = ${value}${this.semi()}`;
   }
 
