@@ -14,10 +14,15 @@ export const STEP_NAMES = Object.keys(STEPS);
 
 /**
  * @param {string} baseUrl
- * @param {{ maxSockets?: number, bodyFor?: (user: string, stepName: string, defaultBody: unknown) => unknown }} [options]
- *   bodyFor: optional per-user request body (e.g. to check that each user's POST body reaches the upstream).
+ * @param {{ maxSockets?: number, bodyFor?: (user: string, stepName: string, defaultBody: unknown) => unknown,
+ *   rawBodyFor?: (user: string, stepName: string) => { payload: string, contentType: string } | undefined, bodyDelayMs?: number }} [options]
+ *   bodyFor: optional per-user request body, sent as JSON (e.g. to check that each user's POST body reaches the upstream).
+ *   rawBodyFor: optional per-user raw body with its own content type (e.g. text/plain for a route-level
+ *   `express.text()` parser); it wins over bodyFor for steps that have a body.
+ *   bodyDelayMs: when > 0, send the headers first and the body that many ms later, so the server reads the
+ *   body in a later socket event (as with slow clients or large bodies) instead of with the headers.
  */
-export function createClient(baseUrl, { maxSockets = 64, bodyFor } = {}) {
+export function createClient(baseUrl, { maxSockets = 64, bodyFor, rawBodyFor, bodyDelayMs = 0 } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const target = new URL(baseUrl);
 
@@ -25,11 +30,12 @@ export function createClient(baseUrl, { maxSockets = 64, bodyFor } = {}) {
   function call(user, stepName) {
     const step = STEPS[stepName];
     if (!step) throw new Error(`unknown step ${stepName}`);
+    const raw = rawBodyFor && step.body !== undefined ? rawBodyFor(user, stepName) : undefined;
     const body = bodyFor && step.body !== undefined ? bodyFor(user, stepName, step.body) : step.body;
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const payload = raw ? raw.payload : body === undefined ? undefined : JSON.stringify(body);
     const headers = { authorization: `Bearer ${user}` };
     if (payload !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = raw ? raw.contentType : 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
     const started = performance.now();
@@ -54,7 +60,12 @@ export function createClient(baseUrl, { maxSockets = 64, bodyFor } = {}) {
       );
       req.on('timeout', () => req.destroy(new Error(`timeout: ${step.method} ${step.path}`)));
       req.on('error', reject);
-      req.end(payload);
+      if (payload !== undefined && bodyDelayMs > 0) {
+        req.flushHeaders();
+        setTimeout(() => req.end(payload), bodyDelayMs);
+      } else {
+        req.end(payload);
+      }
     });
   }
 

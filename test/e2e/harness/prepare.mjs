@@ -17,6 +17,10 @@ export const FIXTURES = {
   expressMiddleware: join(REPO, 'fixtures/projects/express-middleware/input'),
   koaApp: join(REPO, 'fixtures/projects/koa-app/input'),
   fastifyApp: join(REPO, 'fixtures/projects/fastify-app/input'),
+  // Project fixtures for `--wiring middleware` (inputs of test/projects.test.ts with args.json { wiring: 'middleware' }).
+  expressWiringMiddleware: join(REPO, 'fixtures/projects/express-wiring-middleware/input'),
+  koaWiringMiddleware: join(REPO, 'fixtures/projects/koa-wiring-middleware/input'),
+  fastifyWiringMiddleware: join(REPO, 'fixtures/projects/fastify-wiring-middleware/input'),
   fastifyNaiveSingleton: join(REPO, 'fixtures/e2e/fastify-naive-singleton'),
   koaNaiveSingleton: join(REPO, 'fixtures/e2e/koa-naive-singleton'),
 };
@@ -113,13 +117,14 @@ function failureDetail(stdout, stderr) {
 }
 
 /**
- * Run `node dist/bin/alova-ssr-migrate.js <dir> --allow-dirty` (apply mode).
+ * Run `node dist/bin/alova-ssr-migrate.js <dir> --allow-dirty [...args]` (apply mode).
  * ok = the CLI exited 0 AND every file in `expectChanged` (default: src/server.js) changed.
+ * args: extra CLI arguments, e.g. ['--wiring', 'middleware'].
  */
-export function migrateWithCli(dir, { timeoutMs = 120_000, expectChanged = [join('src', 'server.js')] } = {}) {
+export function migrateWithCli(dir, { timeoutMs = 120_000, expectChanged = [join('src', 'server.js')], args = [] } = {}) {
   if (!existsSync(CLI)) return { ok: false, reason: `CLI not built: ${relative(REPO, CLI)} is missing` };
   const before = snapshot(dir);
-  const r = spawnSync(process.execPath, [CLI, dir, '--allow-dirty'], { cwd: REPO, encoding: 'utf8', timeout: timeoutMs });
+  const r = spawnSync(process.execPath, [CLI, dir, '--allow-dirty', ...args], { cwd: REPO, encoding: 'utf8', timeout: timeoutMs });
   const after = snapshot(dir);
   const changed = Object.keys(after).filter((f) => before[f] !== after[f]);
   const out = { status: r.status, stdout: (r.stdout ?? '').slice(-4000), stderr: (r.stderr ?? '').slice(-4000), changed };

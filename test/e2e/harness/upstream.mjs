@@ -13,8 +13,9 @@ export function userFromAuthorization(value) {
  * @param {{ minDelayMs?: number, maxDelayMs?: number }} [options]
  */
 export async function startUpstream({ minDelayMs = 2, maxDelayMs = 8 } = {}) {
-  // postPayloadsByUser: the parsed JSON bodies of POST /orders, per caller identity.
-  const counts = { total: 0, byRoute: {}, postsByUser: {}, postPayloadsByUser: {}, anonymous: 0 };
+  // postPayloadsByUser: the parsed JSON bodies of POST /orders (null when not JSON), per caller identity;
+  // postRawByUser: the same bodies as received, as text (for text/plain bodies).
+  const counts = { total: 0, byRoute: {}, postsByUser: {}, postPayloadsByUser: {}, postRawByUser: {}, anonymous: 0 };
   let orderSeq = 0;
 
   const server = http.createServer((req, res) => {
@@ -37,15 +38,17 @@ export async function startUpstream({ minDelayMs = 2, maxDelayMs = 8 } = {}) {
       } else if (req.method === 'GET' && url.pathname === '/settings') {
         body = { user, route: 'settings', theme: 'dark' };
       } else if (req.method === 'POST' && url.pathname === '/orders') {
+        const rawText = Buffer.concat(chunks).toString('utf8');
         let payload = null;
         try {
-          payload = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+          payload = JSON.parse(rawText || 'null');
         } catch {
           payload = null;
         }
         if (user) {
           counts.postsByUser[user] = (counts.postsByUser[user] ?? 0) + 1;
           (counts.postPayloadsByUser[user] ??= []).push(payload);
+          (counts.postRawByUser[user] ??= []).push(rawText);
         }
         orderSeq += 1;
         status = 201;
@@ -87,6 +90,7 @@ export async function startUpstream({ minDelayMs = 2, maxDelayMs = 8 } = {}) {
       counts.byRoute = {};
       counts.postsByUser = {};
       counts.postPayloadsByUser = {};
+      counts.postRawByUser = {};
       counts.anonymous = 0;
     },
     async close() {
