@@ -259,7 +259,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
         const f = index.factories[id];
         if (f?.migratable) {
           f.migratable = false;
-          f.reason = `a caller cannot be wired: ${blockedBy!.where} ${blockedBy!.why}`;
+          f.reason = f.file === c.abs ? `it cannot be migrated itself: ${blockedBy!.where} ${blockedBy!.why}` : `a caller cannot be wired: ${blockedBy!.where} ${blockedBy!.why}`;
           blockedNow.add(id);
         }
       }

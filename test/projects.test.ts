@@ -62,7 +62,7 @@ const cases = fs.readdirSync(BASE).filter((c) => fs.existsSync(path.join(BASE, c
 
 describe('project fixtures', () => {
   it('cover every wiring case and framework', () => {
-    for (const c of ['express-wiring-middleware', 'koa-wiring-middleware', 'fastify-wiring-middleware', 'cross-file-ts', 'cjs-project', 'express-middleware', 'koa-app', 'fastify-app', 'class-service', 'unwirable-caller', 'module-level-caller', 'public-api', 'nextjs', 'vike', 'sveltekit', 'remix', 'nuxt', 'nuxt-auto-import']) {
+    for (const c of ['express-wiring-middleware', 'koa-wiring-middleware', 'fastify-wiring-middleware', 'cross-file-ts', 'cjs-project', 'express-middleware', 'koa-app', 'fastify-app', 'class-service', 'unwirable-caller', 'blocked-factory', 'module-level-caller', 'public-api', 'nextjs', 'vike', 'sveltekit', 'remix', 'nuxt', 'nuxt-auto-import']) {
       expect(cases).toContain(c);
     }
   });

@@ -251,6 +251,15 @@ class FileMigration {
 
     this.style = detectStyle(this.text, this.program);
     this.collectTemplateRanges();
+    // The factories this file defines, known before anything can block: if the file stays
+    // unchanged, the project-wide fixed point must keep their callers unchanged too.
+    for (const call of perRequest) {
+      const fnPath = enclosingFunction(call)!;
+      const b = factoryBinding(fnPath);
+      const cls = fnPath.node.kind === 'constructor' ? findClassOf(fnPath)?.node : null;
+      const name = b?.name ?? cls?.id?.name;
+      if (name) this.definedFactoryIds.add(`${this.idPath}#${name}`);
+    }
     try {
       for (const a of apps) this.insertContextMiddleware(a);
       for (const u of unsafe) this.fixSingleton(u.path, u.problems);
