@@ -146,4 +146,29 @@ describe('request context with real alova', () => {
       { user: 'alice', path: '/me2' },
     ]);
   });
+
+  it('the same factory reached twice in one request with DIFFERENT data fails loudly instead of sending with the wrong data', async () => {
+    const { createApi } = migratedFactory('t8', 'request');
+    const adminApi = () => ctx.runInAlovaContext(() => createApi('ADMIN-SECRET'));
+    const attempt = ctx.runInAlovaContext(async () => {
+      const api = createApi('user-A');
+      const admin = adminApi();
+      return Promise.all([api.Get('/me'), admin.Get('/all')]);
+    });
+    await expect(attempt).rejects.toThrow(/called twice in one request with different data/);
+  });
+
+  it('the same factory reached twice with the same data (same request object) is fine', async () => {
+    const { createApi } = migratedFactory('t9', 'request');
+    const req = { token: 'user-A' };
+    const out = await ctx.runInAlovaContext(async () => {
+      const api = ctx.provideAlovaContext(createApi(req.token), 't9', { token: req.token });
+      const again = await ctx.runInAlovaContext(async () => createApi(req.token).Get('/again'));
+      return [await api.Get('/me'), again];
+    });
+    expect(out).toEqual([
+      { user: 'user-A', path: '/me' },
+      { user: 'user-A', path: '/again' },
+    ]);
+  });
 });

@@ -6,8 +6,9 @@
  * Why AsyncLocalStorage#run and not enterWith: Node's docs recommend run(); enterWith() is
  * experimental and leaks the store into the caller's continuation.
  * Why a fresh store per run that copies its parent's values: nested runs (a request that calls two
- * different factories) must see both factories' data, while a second call of the same factory
- * replaces only that factory's data and gets a fresh cache.
+ * different factories) must see both factories' data. A second call of the same factory with
+ * DIFFERENT data in one request throws: the shared instance cannot serve two identities at once,
+ * and the outer code would otherwise send with the inner data.
  */
 
 export const CONTEXT_EXPORTS = {
@@ -70,9 +71,30 @@ export function renderContextModule(flavor: ContextFlavor, eol: '\n' | '\r\n' = 
     "        'Call it inside runInAlovaContext(() => ...) (for example in a middleware that wraps next()).',",
     '    );',
     '  }',
+    '  // One shared instance cannot carry two sets of data at once: if an enclosing context already',
+    '  // holds different data for this factory, the outer code would send with the inner data.',
+    '  const previous = store.values.get(id);',
+    '  if (previous && !sameValues(previous, values)) {',
+    '    throw new Error(',
+    '      `[alova-ssr-migrate] the alova factory for "${id}" was called twice in one request with different data. ` +',
+    "        'The shared instance cannot tell the two apart: keep one call per request, or give the second use its own factory.',",
+    '    );',
+    '  }',
     '  store.values.set(id, values);',
-    '  store.caches.set(id, new Map());',
+    '  if (!previous) store.caches.set(id, new Map());',
     '  return instance;',
+    '}',
+    '',
+    '/** Same data: identical values, or plain objects/arrays with identical entries (two levels deep). */',
+    `function sameValues(a${T(': unknown')}, b${T(': unknown')}, depth = 0)${T(': boolean')} {`,
+    '  if (Object.is(a, b)) return true;',
+    "  if (depth > 2 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;",
+    '  const plain = (o' + T(': object') + ') => Array.isArray(o) || Object.getPrototypeOf(o) === Object.prototype;',
+    '  if (!plain(a) || !plain(b)) return false;',
+    `  const ra = a${T(' as Record<string, unknown>')};`,
+    `  const rb = b${T(' as Record<string, unknown>')};`,
+    '  const keys = Object.keys(ra);',
+    '  return keys.length === Object.keys(rb).length && keys.every((k) => sameValues(ra[k], rb[k], depth + 1));',
     '}',
     '',
     '/** Reads the request data of instance `id`; throws (never sends an unauthenticated request) outside a request. */',
