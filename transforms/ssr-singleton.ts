@@ -924,7 +924,7 @@ class FileMigration {
   // ---------------------------------------------------------------------------------------------
 
   /** Decides from how the (per-request) instance produced at `exprPath` is used. */
-  private wireUsage(exprPath: Path, fnPath: Path, factoryId: string, seen: Set<Node>): void {
+  private wireUsage(exprPath: Path, fnPath: Path, factoryId: string, seen: Set<Node>, rootKey: string = factoryId): void {
     // Already the first thing a `runInAlovaContext(...)` callback does: a second run changes nothing.
     if (this.isAlreadyWired(fnPath, exprPath)) return;
     const up = skipWrappersUp(exprPath);
@@ -934,31 +934,32 @@ class FileMigration {
       (parent?.type === 'ReturnStatement' && enclosingFunction(up) === fnPath) ||
       (parent === fn && fn.type === 'ArrowFunctionExpression' && fn.body === up.node);
     if (isReturned) {
-      this.wireFactoryCallers(fnPath, seen);
+      this.wireFactoryCallers(fnPath, seen, rootKey);
       return;
     }
     if (parent?.type === 'VariableDeclarator' && up.name === 'init' && parent.id.type === 'Identifier') {
       this.checkLocalInstance(up.parentPath, fnPath);
       if (this.coveredByMiddleware(exprPath, fnPath)) return;
-      this.wrapFrom(exprPath, fnPath, factoryId, parent.id.name);
+      this.wrapFrom(exprPath, fnPath, rootKey, parent.id.name);
       return;
     }
     if ((parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && up.name === 'object') {
+      this.checkMethodSent(up.parentPath, fnPath);
       if (this.coveredByMiddleware(exprPath, fnPath)) return;
-      this.wrapFrom(exprPath, fnPath, factoryId, null);
+      this.wrapFrom(exprPath, fnPath, rootKey, null);
       return;
     }
     if (parent?.type === 'AssignmentExpression' && up.name === 'right' && parent.operator === '=') {
       const target = unwrapExpression(parent.left);
       // `this.alova = createAlova(...)` in a constructor: the class is the factory.
       if (isThisMember(target) && fn.kind === 'constructor') {
-        this.wireClassCallers(fnPath, seen);
+        this.wireClassCallers(fnPath, seen, rootKey);
         return;
       }
       // `req.api = createApi(req); next()`: stored on the request object and handed downstream.
       // Everything downstream runs inside next()/done(), so wrapping through that call covers it.
       if (this.isPerRequestObject(target, fnPath)) {
-        this.wrapFrom(exprPath, fnPath, factoryId, null, { needsContinuation: true });
+        this.wrapFrom(exprPath, fnPath, rootKey, null, { needsContinuation: true });
         return;
       }
     }
@@ -1116,14 +1117,87 @@ class FileMigration {
       const okMember = (pn?.type === 'MemberExpression' || pn?.type === 'OptionalMemberExpression') && up.name === 'object';
       const okArgument = (pn?.type === 'CallExpression' || pn?.type === 'NewExpression') && fieldName(up) === 'arguments';
       if (!okMember && !okArgument) throw new Blocked('instance-escapes', r.node, id.name);
+      if (okMember) this.checkMethodSent(up.parentPath, fnPath);
     }
     if (declaration.kind !== 'const' && refs.some((r) => r.parent?.node.type === 'AssignmentExpression' && r.name === 'left')) {
       throw new Blocked('instance-escapes', declaratorPath.node, id.name);
     }
   }
 
+  /**
+   * `api.Get(...)` creates a Method, a lazy thenable that is sent when awaited. It must be sent
+   * inside the wrapper: awaited, chained (`.then/.catch/.finally/.send`), awaited through
+   * `Promise.all/allSettled/race/any`, returned from the wrapped function (awaited there), or
+   * dropped. A Method stored, pushed, put in an object or returned from a closure could be sent
+   * later from another request's context, with that request's data: that is reported.
+   */
+  private checkMethodSent(memberPath: Path, fnPath: Path): void {
+    const callPath = memberPath.parent;
+    if (callPath?.node.type !== 'CallExpression' || callPath.node.callee !== memberPath.node) return;
+    if (!this.methodConsumed(callPath, fnPath, 0)) throw new Blocked('method-escapes-context', callPath.node);
+  }
+
+  private methodConsumed(p: Path, fnPath: Path, depth: number): boolean {
+    if (depth > 4) return false;
+    const up = skipWrappersUp(p);
+    // `.parent` is the parent node's path (array slots such as `elements` are skipped).
+    const pp: Path | null = up.parent ?? null;
+    const parent = pp?.node;
+    if (!parent) return false;
+    switch (parent.type) {
+      case 'AwaitExpression':
+      case 'ExpressionStatement':
+        return true;
+      case 'ReturnStatement':
+        return this.returnConsumed(up, fnPath, depth);
+      case 'ArrowFunctionExpression':
+        return parent.body === up.node && this.returnConsumed(up, fnPath, depth);
+      case 'MemberExpression':
+      case 'OptionalMemberExpression': {
+        const prop = !parent.computed && parent.property.name;
+        const call = pp!.parent?.node;
+        return ['then', 'catch', 'finally', 'send'].includes(prop) && call?.type === 'CallExpression' && call.callee === parent;
+      }
+      case 'ArrayExpression':
+        return isPromiseCombinator(pp!.parent?.node) && this.methodConsumed(pp!.parent, fnPath, depth + 1);
+      case 'CallExpression':
+        return fieldName(up) === 'arguments' && isPromiseCombinator(parent) && this.methodConsumed(pp!, fnPath, depth + 1);
+      case 'ConditionalExpression':
+        return up.name !== 'test' && this.methodConsumed(pp!, fnPath, depth + 1);
+      case 'LogicalExpression':
+        return this.methodConsumed(pp!, fnPath, depth + 1);
+      case 'VariableDeclarator': {
+        // `const m = api.Get(...)`: every use of `m` must send it.
+        if (parent.id.type !== 'Identifier') return false;
+        const name = parent.id.name;
+        const scope = pp!.scope;
+        const uses = collectPaths(fnPath, (n) => n.type === 'Identifier' && n.name === name).filter(
+          (q) => q.node !== parent.id && isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(name) === scope,
+        );
+        return uses.every((q) => this.methodConsumed(q, fnPath, depth + 1));
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** A Method returned from the wrapped function is awaited there; from a callback, only if the callback's result is. */
+  private returnConsumed(up: Path, fnPath: Path, depth: number): boolean {
+    const owner = enclosingFunction(up);
+    // Returned from the wrapped function: async ones get `return await`, sync ones are reported by wrapFrom.
+    if (owner === fnPath) return true;
+    // A callback of `.map(...)`: its results are consumed when the map result is.
+    const ownerUp = owner ? skipWrappersUp(owner) : null;
+    const callPath: Path | null = ownerUp?.parent ?? null;
+    const call = callPath?.node;
+    if (call?.type === 'CallExpression' && fieldName(ownerUp!) === 'arguments' && call.callee.type === 'MemberExpression' && !call.callee.computed && call.callee.property.name === 'map') {
+      return this.methodConsumed(callPath!, fnPath, depth + 1);
+    }
+    return false;
+  }
+
   /** The function returns the instance: it is a factory; wire each of its callers in this file. */
-  private wireFactoryCallers(fnPath: Path, seen: Set<Node>): void {
+  private wireFactoryCallers(fnPath: Path, seen: Set<Node>, rootKey: string): void {
     const fn = fnPath.node;
     if (seen.has(fn)) throw new Blocked('factory-escapes', fn);
     seen.add(fn);
@@ -1134,14 +1208,14 @@ class FileMigration {
     this.definedFactoryIds.add(factoryId);
     if (exported || this.exportedByName(fname)) this.requireMigratable(factoryId, fn, fname);
     const declarationIds = [fn.id, fnPath.parentPath?.node?.id];
-    this.wireReferences(fname, 'CallExpression', (q) => !declarationIds.includes(q.node) && q.scope?.lookup(fname) === declScope, factoryId, seen);
+    this.wireReferences(fname, 'CallExpression', (q) => !declarationIds.includes(q.node) && q.scope?.lookup(fname) === declScope, factoryId, seen, rootKey);
   }
 
   /**
    * Every reference to a factory (function or class) in this file must be a call (`new` for a
    * class) inside a function, or an export; each call is then wired by how its result is used.
    */
-  private wireReferences(name: string, callType: 'CallExpression' | 'NewExpression', sameBinding: (q: Path) => boolean, factoryId: string, seen: Set<Node>): void {
+  private wireReferences(name: string, callType: 'CallExpression' | 'NewExpression', sameBinding: (q: Path) => boolean, factoryId: string, seen: Set<Node>, rootKey: string): void {
     const refs = this.ast
       .identifiersNamed(name)
       .map((n: Node) => this.ast.pathOf(n))
@@ -1157,12 +1231,14 @@ class FileMigration {
       const caller = enclosingFunction(callPath);
       if (!caller || isModuleLevelIife(caller)) throw new Blocked('factory-called-at-module-level', callPath.node, name);
       this.countCallSite(factoryId);
-      this.wireUsage(callPath, caller, factoryId, seen);
+      // Helpers around one factory share its root key: two of them in one function would give one
+      // shared instance two sets of data.
+      this.wireUsage(callPath, caller, factoryId, seen, rootKey);
     }
   }
 
   /** A class whose constructor stores the instance on `this`: wire every `new` of it. */
-  private wireClassCallers(ctorPath: Path, seen: Set<Node>): void {
+  private wireClassCallers(ctorPath: Path, seen: Set<Node>, rootKey: string): void {
     const classPath = ancestorWithin(ctorPath.parentPath, (n) => n.type === 'ClassDeclaration' || n.type === 'ClassExpression') ?? findClassOf(ctorPath);
     const cls = classPath?.node;
     if (!cls || seen.has(cls)) throw new Blocked('instance-escapes', ctorPath.node);
@@ -1173,7 +1249,7 @@ class FileMigration {
     this.definedFactoryIds.add(factoryId);
     const exported = ['ExportNamedDeclaration', 'ExportDefaultDeclaration'].includes(classPath!.parentPath?.node.type) || this.exportedByName(cname);
     if (exported) this.requireMigratable(factoryId, cls, cname);
-    this.wireReferences(cname, 'NewExpression', (q) => q.node !== cls.id && !!q.scope?.lookup(cname)?.isGlobal, factoryId, seen);
+    this.wireReferences(cname, 'NewExpression', (q) => q.node !== cls.id && !!q.scope?.lookup(cname)?.isGlobal, factoryId, seen, rootKey);
   }
 
   /** An exported factory may only change when the project index proves every caller can be wired. */
@@ -1915,6 +1991,18 @@ function containsAwait(node: Node): boolean {
     if (n.type === 'AwaitExpression') found = true;
   });
   return found;
+}
+
+/** `Promise.all/allSettled/race/any(...)`: sends every thenable it is given. */
+function isPromiseCombinator(n: Node): boolean {
+  return (
+    n?.type === 'CallExpression' &&
+    n.callee.type === 'MemberExpression' &&
+    !n.callee.computed &&
+    n.callee.object.type === 'Identifier' &&
+    n.callee.object.name === 'Promise' &&
+    ['all', 'allSettled', 'race', 'any'].includes(n.callee.property.name)
+  );
 }
 
 function isThisMember(n: Node): boolean {

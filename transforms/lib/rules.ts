@@ -137,8 +137,8 @@ export const rules = {
   'method-escapes-context': {
     kind: 'manual-review',
     severity: 'error',
-    description: 'a synchronous function returns a value derived from the instance (an unsent Method would be sent outside the context)',
-    hint: 'Make the function async and await the request, or send it before returning.',
+    description: 'a Method built from the instance may be sent outside its request context (stored, queued, returned from a closure or by a synchronous function)',
+    hint: 'Await (or send) the request inside the function that created the instance.',
   },
   'unsupported-statement-position': {
     kind: 'manual-review',
