@@ -520,6 +520,8 @@ class FileMigration {
         this.checkEager(propPath, cfg);
         return;
       }
+      // alova copies the options when the instance is created, which runs a getter at module load.
+      if (prop.type === 'ObjectMethod' && (prop.kind === 'get' || prop.kind === 'set')) throw new Blocked('unsupported-config', prop, 'a getter or setter in the options');
       const key = staticKey(prop);
       if (key) keys.set(key, prop);
       if (prop.computed) {
@@ -562,6 +564,7 @@ class FileMigration {
     });
 
     for (const c of captured.values()) this.checkCapture(c, call);
+    this.checkLocalTypes(cfg, fnPath);
     // Values computed only from the framework's own request context (Next's next/headers, Nitro's
     // useEvent) are re-evaluated in the hooks at request time: no store and no wrapper needed.
     const framework = captured.size ? this.frameworkDerived(captured) : null;
@@ -818,6 +821,17 @@ class FileMigration {
       const declarator = decl ? ancestorWithin(decl, (n) => n.type === 'VariableDeclarator') : null;
       const declaration = declarator?.parent?.node;
       if (!declarator || declaration?.type !== 'VariableDeclaration' || declaration.kind !== 'const' || !declarator.node.init) return null;
+      // Re-evaluating the initialiser in a hook must not repeat I/O or other effects: only the
+      // framework accessors and read-only accessors of their results may be called.
+      const readOnly = new Set(['get', 'getAll', 'has', 'toString', 'keys', 'values', 'entries']);
+      for (const c of collectPaths(declarator.get('init'), (n) => n.type === 'CallExpression' || n.type === 'NewExpression' || n.type === 'OptionalCallExpression' || n.type === 'AssignmentExpression' || n.type === 'UpdateExpression')) {
+        const callee = c.node.callee && unwrapExpression(c.node.callee);
+        const ok =
+          (c.node.type === 'CallExpression' || c.node.type === 'OptionalCallExpression') &&
+          ((callee.type === 'Identifier' && sources.has(callee.name)) ||
+            ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed && readOnly.has(callee.property.name)));
+        if (!ok) return null;
+      }
       for (const q of collectPaths(declarator.get('init'), (n) => n.type === 'Identifier' || n.type === 'ThisExpression')) {
         if (q.node.type === 'ThisExpression') return null;
         if (!isBindingReference(q.node, q.parent?.node, fieldName(q))) continue;
@@ -887,9 +901,47 @@ class FileMigration {
     return collectPaths(p, (n) => n.type === 'Identifier').filter((q) => {
       if (!isBindingReference(q.node, q.parent?.node, fieldName(q))) return false;
       const scope = q.scope?.lookup(q.node.name);
-      if (!scope || scope.isGlobal) return false;
+      if (!scope || scope.isGlobal) {
+        // ast-types misses some declarations (TypeScript constructor parameter properties): a
+        // name it places at module level that an enclosing function does declare is not guessed.
+        if (!this.ast.resolvesToModuleScope(q.node, q.node.name)) throw new Blocked('unsupported-config', q.node, `cannot tell which declaration "${q.node.name}" refers to`);
+        return false;
+      }
       return !isInside(scope.node, cfg);
     });
+  }
+
+  /**
+   * Type names the options use (annotations, casts, generics) must exist at module level after the
+   * hoist: a type parameter of the factory or a type declared inside it would not (tsc would fail).
+   */
+  private checkLocalTypes(cfg: Node, fnPath: Path): void {
+    const local = new Set<string>();
+    for (let p: Path | null = fnPath; p; p = enclosingFunction(p)) {
+      const fn = p.node;
+      for (const tp of fn.typeParameters?.params ?? []) local.add(typeof tp.name === 'string' ? tp.name : tp.name?.name);
+      if (fn.body?.type === 'BlockStatement') {
+        walkNoFunctions(fn.body.body, (n) => {
+          if (['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSEnumDeclaration', 'ClassDeclaration', 'TSModuleDeclaration'].includes(n.type) && n.id?.name) local.add(n.id.name);
+        });
+      }
+    }
+    if (!local.size) return;
+    const stack: Node[] = [cfg];
+    while (stack.length) {
+      const n = stack.pop();
+      if (!n || typeof n.type !== 'string') continue;
+      const ref = n.type === 'TSTypeReference' ? n.typeName : n.type === 'TSTypeQuery' ? n.exprName : n.type === 'TSExpressionWithTypeArguments' || n.type === 'TSInterfaceHeritage' ? n.expression : null;
+      let root = ref;
+      while (root?.type === 'TSQualifiedName') root = root.left;
+      if (root?.type === 'Identifier' && local.has(root.name)) throw new Blocked('unsupported-config', n, `uses the type ${root.name} declared in the factory`);
+      for (const k of Object.keys(n)) {
+        if (SKIPPED_KEYS.has(k)) continue;
+        const v = n[k];
+        if (Array.isArray(v)) v.forEach((c) => c && typeof c.type === 'string' && stack.push(c));
+        else if (v && typeof v === 'object' && typeof v.type === 'string') stack.push(v);
+      }
+    }
   }
 
   /** A captured binding must hold its final value when the factory is called. */
@@ -1426,10 +1478,26 @@ class FileMigration {
     const call = up.parentPath?.node;
     if (call?.type !== 'CallExpression' || fieldName(up) !== 'arguments') return false;
     const callee = unwrapExpression(call.callee);
-    if (callee.type !== 'Identifier' || callee.name !== CONTEXT_EXPORTS.run) return false;
+    if (callee.type !== 'Identifier' || callee.name !== CONTEXT_EXPORTS.run || !this.isOwnContextImport(callee.name)) return false;
     if (fn.body.type !== 'BlockStatement') return true;
     const firstStmt = fn.body.body[0];
     return !!firstStmt && isInside(exprPath.node, firstStmt);
+  }
+
+  /** Is `local` imported (or required) from this tool's context module (not a same-named helper of the app)? */
+  private isOwnContextImport(local: string): boolean {
+    const base = path.basename(this.options.contextModule ?? DEFAULT_CONTEXT_BASENAME);
+    const ours = (spec: unknown) => typeof spec === 'string' && path.basename(spec).replace(/\.[cm]?[jt]s$/, '') === base;
+    for (const st of this.program.body) {
+      if (st.type === 'ImportDeclaration' && st.specifiers?.some((sp: Node) => sp.local?.name === local)) return ours(st.source.value);
+      if (st.type === 'VariableDeclaration') {
+        for (const d of st.declarations) {
+          const init = unwrapExpression(d.init);
+          if (isRequireCall(init) && patternNames(d.id).includes(local)) return ours(init.arguments[0]?.value);
+        }
+      }
+    }
+    return false;
   }
 
   /** Names declared in the wrapped statements must not be used outside them (they move into a callback). */
@@ -1626,11 +1694,22 @@ class FileMigration {
 
   private planImport(): void {
     if (!this.needed.size) return;
-    const names = Object.values(CONTEXT_EXPORTS).filter((n) => this.needed.has(n));
+    // Names already imported from our own context module (an earlier run) are reused.
+    const names = Object.values(CONTEXT_EXPORTS).filter((n) => this.needed.has(n) && !this.isOwnContextImport(n));
+    if (!names.length) return;
     for (const n of names) {
       if (new RegExp(`\\b${n}\\b`).test(this.text)) throw new Blocked('name-conflict', this.program, n);
     }
     const spec = this.contextSpecifier();
+    const existing = this.program.body.find(
+      (st: Node) => st.type === 'ImportDeclaration' && st.importKind !== 'type' && st.specifiers?.some((sp: Node) => sp.type === 'ImportSpecifier') && this.isOwnContextImport(st.specifiers[0].local.name),
+    );
+    if (existing) {
+      const lastSpec = existing.specifiers[existing.specifiers.length - 1];
+      this.edits.push({ start: lastSpec.end, end: lastSpec.end, text: names.map((n) => `, ${n}`).join(''), order: -20 });
+      this.records.push(this.editRecord('add-context-import', lastSpec.end, lastSpec.end, spec));
+      return;
+    }
     const { eol } = this.style;
     const semi = this.semi();
     const body: Node[] = this.program.body;

@@ -77,8 +77,8 @@ export const rules = {
   'unsupported-config': {
     kind: 'manual-review',
     severity: 'error',
-    description: 'createAlova() is not called with one inline object literal, so its options cannot be hoisted safely',
-    hint: 'Pass the options as an object literal inside the factory, or hoist the instance by hand.',
+    description: 'the options of createAlova() cannot be hoisted to module level safely (not one inline object literal, or a getter, a type or a name only the factory knows)',
+    hint: 'Pass the options as a plain object literal that uses only module-level names and types, or hoist the instance by hand.',
   },
   'request-dependent-option': {
     kind: 'manual-review',
