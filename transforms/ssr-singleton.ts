@@ -590,8 +590,9 @@ class FileMigration {
         const param = target.fn.params[0];
         if (!param || param.type !== 'Identifier') throw new Blocked('unsupported-hook-shape', before);
         for (const mv of moved) {
-          for (const n of mv.names) target.names.add(n);
-          target.moved.push(this.movedStatement(mv.key, param.name, mv.expr));
+          if (framework) for (const n of mv.names) target.names.add(n);
+          else target.names.add(movedKey(mv.key));
+          target.moved.push(this.movedStatement(mv.key, param.name, framework ? mv.expr : null));
         }
       }
     }
@@ -608,12 +609,12 @@ class FileMigration {
     // --- isolation options (never optional) --------------------------------------------------
     const append: string[] = [];
     if (moved.length && !before) {
-      const names = [...new Set(moved.flatMap((mv) => [...mv.names]))];
+      const names = moved.map((mv) => movedKey(mv.key));
       const inner = propIndent + this.style.indent;
       const reads = framework
         ? framework.map((d) => inner + this.text.slice(d.start, d.end))
         : [`${inner}const { ${names.join(', ')} } = ${CONTEXT_EXPORTS.use}(${this.q(storeKey)})${this.semi()}`];
-      const body = [...reads, ...moved.map((mv) => inner + this.movedStatement(mv.key, 'method', mv.expr))];
+      const body = [...reads, ...moved.map((mv) => inner + this.movedStatement(mv.key, 'method', framework ? mv.expr : null))];
       if (!framework) this.needed.add(CONTEXT_EXPORTS.use);
       const needsAsync = !!framework?.some((d) => containsAwait(d));
       append.push(`${needsAsync ? 'async ' : ''}beforeRequest(method) {${this.style.eol}${body.join(this.style.eol)}${this.style.eol}${propIndent}}`);
@@ -675,7 +676,16 @@ class FileMigration {
       this.edits.push({ start: call.start, end: call.end, text: instanceName });
       return;
     }
-    const values = [...captured.keys()].join(', ');
+    // A request-dependent baseURL/timeout is computed here, once per factory call as before, and
+    // the hook applies it: evaluating it per request would repeat its effects.
+    for (const mv of moved) if (captured.has(movedKey(mv.key))) throw new Blocked('name-conflict', mv.prop, movedKey(mv.key));
+    const values = [
+      ...captured.keys(),
+      ...moved.map((mv) => {
+        const { start, end } = exprRange(this.text, mv.expr);
+        return `${movedKey(mv.key)}: ${this.text.slice(start, end)}`;
+      }),
+    ].join(', ');
     this.edits.push({
       start: call.start,
       end: call.end,
@@ -1597,18 +1607,23 @@ class FileMigration {
     return [...out, { start: at, end: at, text: ' ' + lines.join(' '), order: 1 }];
   }
 
-  private movedStatement(key: 'baseURL' | 'timeout', method: string, expr: Node): string {
-    const { start, end } = exprRange(this.text, expr);
-    const value = this.text.slice(start, end);
-    // The Method API: alova reads method.baseURL and method.config.timeout after beforeRequest
-    // (shared/alova-facts.md). A per-method timeout still wins, as it did over the instance option.
-    // alova sets `method.baseURL = options.baseURL || ''`: keep that fallback unless the value is
-    // always a string (a template or string literal).
+  /**
+   * The statement a hook runs for a moved option: from the stored value (`expr` null), or by
+   * re-reading the framework's request context (`expr`). alova reads `method.baseURL` and
+   * `method.config.timeout` after beforeRequest (shared/alova-facts.md). A Method whose baseURL the
+   * code already set, or with its own timeout, keeps it, as it did over the instance option; and
+   * `|| ''` is the fallback alova itself applies to a missing baseURL.
+   */
+  private movedStatement(key: 'baseURL' | 'timeout', method: string, expr: Node | null): string {
+    let value = movedKey(key);
+    if (expr) {
+      const { start, end } = exprRange(this.text, expr);
+      value = this.text.slice(start, end);
+      if (needsParens(expr)) value = `(${value})`;
+    }
     if (key === 'baseURL') {
-      const alwaysString = expr.type === 'TemplateLiteral' || expr.type === 'StringLiteral';
-      const fallback = alwaysString ? '' : ` || ${this.q('')}`;
-      const v = !alwaysString && needsParens(expr) ? `(${value})` : value;
-      return `${method}.baseURL = ${v}${fallback}${this.semi()}`;
+      const alwaysString = !!expr && (expr.type === 'TemplateLiteral' || expr.type === 'StringLiteral');
+      return `if (!${method}.baseURL) ${method}.baseURL = ${value}${alwaysString ? '' : ` || ${this.q('')}`}${this.semi()}`;
     }
     return `if (${method}.config.timeout === undefined) ${method}.config.timeout = ${value}${this.semi()}`;
   }
@@ -2082,6 +2097,11 @@ function isPromiseCombinator(n: Node): boolean {
     n.callee.object.name === 'Promise' &&
     ['all', 'allSettled', 'race', 'any'].includes(n.callee.property.name)
   );
+}
+
+/** The context key under which the factory stores a moved option's value. */
+function movedKey(key: 'baseURL' | 'timeout'): string {
+  return `$${key}`;
 }
 
 function isThisMember(n: Node): boolean {
