@@ -509,7 +509,7 @@ class FileMigration {
     // --- classify every option -----------------------------------------------------------
     const props: Node[] = cfg.properties;
     const lazy: { fn: Node; fnPath: Path; names: Set<string>; moved: string[] }[] = [];
-    const moved: { key: 'baseURL' | 'timeout'; prop: Node; expr: Node; names: Set<string> }[] = [];
+    const moved: { key: 'baseURL' | 'timeout'; prop: Node; expr: Node; names: Set<string>; dynamic: boolean; viaStore: boolean }[] = [];
     const keys = new Map<string, Node>();
     let lastSpreadIndex = -1;
     props.forEach((prop, i) => {
@@ -551,10 +551,18 @@ class FileMigration {
       const valuePath = propPath.get('value');
       this.checkEager(valuePath, cfg);
       const caps = this.capturedIn(valuePath, cfg);
-      if (caps.length === 0) return;
+      if (caps.length === 0) {
+        // A module-level value that may change after load (process.env set by dotenv after the
+        // imports, a reassigned `let`, a getter on a config object): read it when the factory
+        // used to, not once when the module loads. Literals stay.
+        if ((key === 'baseURL' || key === 'timeout') && !isLiteralValue(unwrapExpression(prop.value))) {
+          moved.push({ key, prop, expr: prop.value, names: new Set(), dynamic: true, viaStore: false });
+        }
+        return;
+      }
       if (key === 'baseURL' || key === 'timeout') {
         caps.forEach(addCapture);
-        moved.push({ key, prop, expr: prop.value, names: new Set(caps.map((c) => c.node.name)) });
+        moved.push({ key, prop, expr: prop.value, names: new Set(caps.map((c) => c.node.name)), dynamic: false, viaStore: false });
         return;
       }
       // Only baseURL and timeout have a faithful request-time form (the Method API); anything
@@ -568,6 +576,13 @@ class FileMigration {
     // Values computed only from the framework's own request context (Next's next/headers, Nitro's
     // useEvent) are re-evaluated in the hooks at request time: no store and no wrapper needed.
     const framework = captured.size ? this.frameworkDerived(captured) : null;
+    // How each moved option reaches the hook: computed by the factory and stored (when there is a
+    // store), or re-read in the hook (framework context, or a pure read of module-level state).
+    // A dynamic value with side effects and no store stays where it was, evaluated at load.
+    for (const mv of [...moved]) {
+      mv.viaStore = captured.size > 0 && !framework;
+      if (mv.dynamic && !mv.viaStore && !isPureRead(mv.expr)) moved.splice(moved.indexOf(mv), 1);
+    }
 
     // --- security: a fixed id shares in-flight requests between users today -----------------
     const idProp = keys.get('id');
@@ -585,14 +600,20 @@ class FileMigration {
     const before = keys.get('beforeRequest');
     if (moved.length) {
       const target = before ? lazy.find((l) => l.fn === (before.type === 'ObjectMethod' ? before : unwrapExpression(before.value))) : undefined;
+      const hookUsable = !before || (!!target && target.fn.params[0]?.type === 'Identifier');
+      // A module-level value is only moved for timing; without a usable hook it stays in place.
+      if (!hookUsable) for (const mv of moved.filter((m) => m.dynamic)) moved.splice(moved.indexOf(mv), 1);
+    }
+    if (moved.length) {
+      const target = before ? lazy.find((l) => l.fn === (before.type === 'ObjectMethod' ? before : unwrapExpression(before.value))) : undefined;
       if (before && !target) throw new Blocked('unsupported-hook-shape', before);
       if (target) {
         const param = target.fn.params[0];
         if (!param || param.type !== 'Identifier') throw new Blocked('unsupported-hook-shape', before);
         for (const mv of moved) {
-          if (framework) for (const n of mv.names) target.names.add(n);
-          else target.names.add(movedKey(mv.key));
-          target.moved.push(this.movedStatement(mv.key, param.name, framework ? mv.expr : null));
+          if (mv.viaStore) target.names.add(movedKey(mv.key));
+          else for (const n of mv.names) target.names.add(n);
+          target.moved.push(this.movedStatement(mv.key, param.name, mv.viaStore ? null : mv.expr));
         }
       }
     }
@@ -609,13 +630,15 @@ class FileMigration {
     // --- isolation options (never optional) --------------------------------------------------
     const append: string[] = [];
     if (moved.length && !before) {
-      const names = moved.map((mv) => movedKey(mv.key));
+      const names = [...new Set(moved.flatMap((mv) => (mv.viaStore ? [movedKey(mv.key)] : [...mv.names])))];
       const inner = propIndent + this.style.indent;
       const reads = framework
         ? framework.map((d) => inner + this.text.slice(d.start, d.end))
-        : [`${inner}const { ${names.join(', ')} } = ${CONTEXT_EXPORTS.use}(${this.q(storeKey)})${this.semi()}`];
-      const body = [...reads, ...moved.map((mv) => inner + this.movedStatement(mv.key, 'method', framework ? mv.expr : null))];
-      if (!framework) this.needed.add(CONTEXT_EXPORTS.use);
+        : names.length
+          ? [`${inner}const { ${names.join(', ')} } = ${CONTEXT_EXPORTS.use}(${this.q(storeKey)})${this.semi()}`]
+          : [];
+      const body = [...reads, ...moved.map((mv) => inner + this.movedStatement(mv.key, 'method', mv.viaStore ? null : mv.expr))];
+      if (!framework && names.length) this.needed.add(CONTEXT_EXPORTS.use);
       const needsAsync = !!framework?.some((d) => containsAwait(d));
       append.push(`${needsAsync ? 'async ' : ''}beforeRequest(method) {${this.style.eol}${body.join(this.style.eol)}${this.style.eol}${propIndent}}`);
     }
@@ -681,10 +704,12 @@ class FileMigration {
     for (const mv of moved) if (captured.has(movedKey(mv.key))) throw new Blocked('name-conflict', mv.prop, movedKey(mv.key));
     const values = [
       ...captured.keys(),
-      ...moved.map((mv) => {
-        const { start, end } = exprRange(this.text, mv.expr);
-        return `${movedKey(mv.key)}: ${this.text.slice(start, end)}`;
-      }),
+      ...moved
+        .filter((mv) => mv.viaStore)
+        .map((mv) => {
+          const { start, end } = exprRange(this.text, mv.expr);
+          return `${movedKey(mv.key)}: ${this.text.slice(start, end)}`;
+        }),
     ].join(', ');
     this.edits.push({
       start: call.start,
@@ -2097,6 +2122,22 @@ function isPromiseCombinator(n: Node): boolean {
     n.callee.object.name === 'Promise' &&
     ['all', 'allSettled', 'race', 'any'].includes(n.callee.property.name)
   );
+}
+
+/** A literal (or a template with no substitutions): its value cannot change after load. */
+function isLiteralValue(n: Node): boolean {
+  if (['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NullLiteral'].includes(n.type)) return true;
+  if (n.type === 'TemplateLiteral') return n.expressions.length === 0;
+  return n.type === 'UnaryExpression' && n.operator === '-' && n.argument.type === 'NumericLiteral';
+}
+
+/** Reading it has no effect: no calls, `new`, await, assignments or tagged templates. */
+function isPureRead(n: Node): boolean {
+  let pure = true;
+  walkNoFunctions([n], (x) => {
+    if (['CallExpression', 'OptionalCallExpression', 'NewExpression', 'AwaitExpression', 'YieldExpression', 'AssignmentExpression', 'UpdateExpression', 'TaggedTemplateExpression'].includes(x.type)) pure = false;
+  });
+  return pure;
 }
 
 /** The context key under which the factory stores a moved option's value. */
