@@ -245,9 +245,11 @@ class FileMigration {
     const calls = this.findCreateAlovaCalls();
     const perRequest = calls.filter((p) => isPerRequest(p));
     const imported = this.importedFactoryCalls();
-    const unsafe = calls.filter((p) => !isPerRequest(p)).map((p) => ({ path: p, problems: this.singletonProblems(p) })).filter((u) => u.problems.length);
+    // A class field initialiser runs once per object (`new C()` per request): not module level.
+    const classFields = calls.filter((p) => !isPerRequest(p) && inClassField(p));
+    const unsafe = calls.filter((p) => !isPerRequest(p) && !inClassField(p)).map((p) => ({ path: p, problems: this.singletonProblems(p) })).filter((u) => u.problems.length);
     const apps = this.options.wiring === 'middleware' && this.options.index?.middlewareApps?.includes(path.resolve(this.filePath)) ? this.findApps().filter((a) => !a.present && !a.blocked) : [];
-    if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0 && unsafe.length === 0 && apps.length === 0) return empty;
+    if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0 && unsafe.length === 0 && apps.length === 0 && classFields.length === 0) return empty;
 
     this.style = detectStyle(this.text, this.program);
     this.collectTemplateRanges();
@@ -261,6 +263,7 @@ class FileMigration {
       if (name) this.definedFactoryIds.add(`${this.idPath}#${name}`);
     }
     try {
+      for (const f of classFields) throw new Blocked('instance-escapes', f.node, 'created in a class field, once per object');
       for (const a of apps) this.insertContextMiddleware(a);
       for (const u of unsafe) this.fixSingleton(u.path, u.problems);
       for (const u of this.unresolvedFactoryCalls) {
@@ -1204,6 +1207,9 @@ class FileMigration {
       const okMember = (pn?.type === 'MemberExpression' || pn?.type === 'OptionalMemberExpression') && up.name === 'object';
       const okArgument = (pn?.type === 'CallExpression' || pn?.type === 'NewExpression') && fieldName(up) === 'arguments';
       if (!okMember && !okArgument) throw new Blocked('instance-escapes', r.node, id.name);
+      // `api.destroy()` after each request (the advice for per-request instances) would tear
+      // down the one shared instance.
+      if (okMember && !pn.computed && pn.property.name === 'destroy') throw new Blocked('instance-escapes', r.node, `${id.name}.destroy() would destroy the shared instance`);
       if (okMember) this.checkMethodSent(up.parentPath, fnPath);
     }
     if (declaration.kind !== 'const' && refs.some((r) => r.parent?.node.type === 'AssignmentExpression' && r.name === 'left')) {
@@ -1799,6 +1805,8 @@ class FileMigration {
     if (flavor !== 'ts') return rel + contextModuleExtension(flavor);
     // TypeScript: follow the file's own convention for relative imports (NodeNext wants `.js`).
     const relative = this.program.body.filter((s: Node) => s.type === 'ImportDeclaration' && /^\.\.?\//.test(s.source.value));
+    // .mts/.cts files are always resolved the Node way: the import needs an extension (.js maps to .ts).
+    if (/\.[cm]ts$/i.test(this.filePath)) return rel + '.js';
     if (!relative.length) return rel + (this.options.tsImportSuffix ?? '');
     return relative.some((s: Node) => /\.(m?js)$/.test(s.source.value)) ? rel + '.js' : rel;
   }
@@ -1909,6 +1917,16 @@ function isRequireOf(n: Node, mod: string): boolean {
   return isRequireCall(n) && n.arguments.length === 1 && (n.arguments[0].type === 'StringLiteral' || n.arguments[0].type === 'Literal') && n.arguments[0].value === mod;
 }
 
+
+/** Inside a (non-static) class field initialiser, outside any function. */
+function inClassField(callPath: Path): boolean {
+  for (let p: Path | null = callPath.parentPath; p; p = p.parentPath) {
+    const n = p.node;
+    if (isFunction(n)) return false;
+    if ((n.type === 'ClassProperty' || n.type === 'ClassPrivateProperty' || n.type === 'PropertyDefinition') && !n.static) return true;
+  }
+  return false;
+}
 
 /** Evaluated inside a function that is not a module-level IIFE: i.e. per call, not once. */
 function isPerRequest(callPath: Path): boolean {
