@@ -171,4 +171,19 @@ describe('request context with real alova', () => {
       { user: 'user-A', path: '/again' },
     ]);
   });
+
+  it('values the guard cannot compare (a fresh closure per factory call) do not count as different data', async () => {
+    const id = 't10';
+    const instance = migratedFactory(id, 'request').instance;
+    const createApi = (token: string) => ctx.provideAlovaContext(instance, id, { token, log: (m: string) => m });
+    const out = await ctx.runInAlovaContext(async () => {
+      const api = createApi('user-A');
+      const again = await ctx.runInAlovaContext(async () => createApi('user-A').Get('/again'));
+      return [await api.Get('/me'), again];
+    });
+    expect(out).toEqual([
+      { user: 'user-A', path: '/me' },
+      { user: 'user-A', path: '/again' },
+    ]);
+  });
 });
