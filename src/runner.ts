@@ -218,6 +218,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
     index: analysis.index ?? undefined,
     tsImportSuffix: needParse ? readTsconfigPaths(projectRoot).relativeImportSuffix : '',
     wiring: options.wiring ?? 'call-site',
+    alovaVersion: needParse ? installedAlovaVersion(projectRoot) : undefined,
   };
   timings.analyseMs = performance.now() - t;
 
@@ -491,6 +492,17 @@ function findProjectRoot(options: RunOptions): string {
     const parent = path.dirname(d);
     if (parent === d) return options.cwd;
     d = parent;
+  }
+}
+
+/** The alova version installed in the project (node_modules), when there is one. */
+function installedAlovaVersion(projectRoot: string): string | undefined {
+  const text = safeRead(path.join(projectRoot, 'node_modules', 'alova', 'package.json'));
+  if (!text) return undefined;
+  try {
+    return (JSON.parse(text) as { version?: string }).version;
+  } catch {
+    return undefined;
   }
 }
 

@@ -81,6 +81,8 @@ export interface MigrateOptions {
    * from their own parameters (the request) unwrapped.
    */
   wiring?: 'call-site' | 'middleware';
+  /** The installed alova version, when known (3.0.0 - 3.0.2 read baseURL before beforeRequest). */
+  alovaVersion?: string;
 }
 
 export interface MigrateResult {
@@ -584,7 +586,15 @@ class FileMigration {
     // A dynamic value with side effects and no store stays where it was, evaluated at load.
     for (const mv of [...moved]) {
       mv.viaStore = captured.size > 0 && !framework;
-      if (mv.dynamic && !mv.viaStore && !isPureRead(mv.expr)) moved.splice(moved.indexOf(mv), 1);
+      if (mv.dynamic && !mv.viaStore && !isPureRead(mv.expr)) {
+        moved.splice(moved.indexOf(mv), 1);
+        this.items.push(this.item('evaluated-at-load', mv.prop, mv.key));
+      }
+    }
+    // alova 3.0.0 - 3.0.2 build the URL before beforeRequest runs (shared/alova-facts.md).
+    const early = moved.find((mv) => mv.key === 'baseURL' && !mv.dynamic);
+    if (early && /^3\.0\.[0-2](?:$|[-+])/.test(this.options.alovaVersion ?? '')) {
+      throw new Blocked('request-dependent-option', early.prop, `alova ${this.options.alovaVersion} reads baseURL before beforeRequest`);
     }
 
     // --- security: a fixed id shares in-flight requests between users today -----------------
@@ -605,7 +615,12 @@ class FileMigration {
       const target = before ? lazy.find((l) => l.fn === (before.type === 'ObjectMethod' ? before : unwrapExpression(before.value))) : undefined;
       const hookUsable = !before || (!!target && target.fn.params[0]?.type === 'Identifier');
       // A module-level value is only moved for timing; without a usable hook it stays in place.
-      if (!hookUsable) for (const mv of moved.filter((m) => m.dynamic)) moved.splice(moved.indexOf(mv), 1);
+      if (!hookUsable) {
+        for (const mv of moved.filter((m) => m.dynamic)) {
+          moved.splice(moved.indexOf(mv), 1);
+          this.items.push(this.item('evaluated-at-load', mv.prop, mv.key));
+        }
+      }
     }
     if (moved.length) {
       const target = before ? lazy.find((l) => l.fn === (before.type === 'ObjectMethod' ? before : unwrapExpression(before.value))) : undefined;
@@ -1205,12 +1220,29 @@ class FileMigration {
       const up = skipWrappersUp(r);
       const pn = up.parentPath?.node;
       const okMember = (pn?.type === 'MemberExpression' || pn?.type === 'OptionalMemberExpression') && up.name === 'object';
-      const okArgument = (pn?.type === 'CallExpression' || pn?.type === 'NewExpression') && fieldName(up) === 'arguments';
+      const okArgument = (pn?.type === 'CallExpression' || pn?.type === 'NewExpression' || pn?.type === 'OptionalCallExpression') && fieldName(up) === 'arguments';
       if (!okMember && !okArgument) throw new Blocked('instance-escapes', r.node, id.name);
+      // Used inside a closure that may run after the request (an event listener, a queued job):
+      // its requests would be sent from another request's context. Only `.map` callbacks whose
+      // results are consumed here are accepted.
+      const owner = enclosingFunction(r);
+      if (owner && owner !== fnPath && !this.isConsumedMapCallback(owner, fnPath)) {
+        throw new Blocked('method-escapes-context', r.node, `${id.name} is used in a function that may run after the request`);
+      }
+      // Handed to another function, it must come back to this one: the call's result is awaited.
+      if (okArgument && !this.methodConsumed(up.parent, fnPath, 0, false)) throw new Blocked('method-escapes-context', r.node, `${id.name} is passed on without awaiting the call`);
+      if (!okMember) continue;
+      const prop = !pn.computed && pn.property.name;
       // `api.destroy()` after each request (the advice for per-request instances) would tear
       // down the one shared instance.
-      if (okMember && !pn.computed && pn.property.name === 'destroy') throw new Blocked('instance-escapes', r.node, `${id.name}.destroy() would destroy the shared instance`);
-      if (okMember) this.checkMethodSent(up.parentPath, fnPath);
+      if (prop === 'destroy') throw new Blocked('instance-escapes', r.node, `${id.name}.destroy() would destroy the shared instance`);
+      // The shared instance's options no longer hold the options that moved into beforeRequest.
+      if (prop === 'options') throw new Blocked('request-dependent-option', r.node, `${id.name}.options no longer holds the request's options`);
+      const call = up.parentPath.parent?.node;
+      const called = (call?.type === 'CallExpression' || call?.type === 'OptionalCallExpression') && call.callee === pn;
+      // `api.Get` read without calling it (`api.Get.bind(api)`) hands out a request method.
+      if (!called && typeof prop === 'string' && /^[A-Z]/.test(prop)) throw new Blocked('method-escapes-context', r.node, `${id.name}.${prop} is handed out uncalled`);
+      this.checkMethodSent(up.parentPath, fnPath);
     }
     if (declaration.kind !== 'const' && refs.some((r) => r.parent?.node.type === 'AssignmentExpression' && r.name === 'left')) {
       throw new Blocked('instance-escapes', declaratorPath.node, id.name);
@@ -1226,11 +1258,12 @@ class FileMigration {
    */
   private checkMethodSent(memberPath: Path, fnPath: Path): void {
     const callPath = memberPath.parent;
-    if (callPath?.node.type !== 'CallExpression' || callPath.node.callee !== memberPath.node) return;
+    const t = callPath?.node.type;
+    if ((t !== 'CallExpression' && t !== 'OptionalCallExpression') || callPath.node.callee !== memberPath.node) return;
     if (!this.methodConsumed(callPath, fnPath, 0)) throw new Blocked('method-escapes-context', callPath.node);
   }
 
-  private methodConsumed(p: Path, fnPath: Path, depth: number): boolean {
+  private methodConsumed(p: Path, fnPath: Path, depth: number, allowDrop = true): boolean {
     if (depth > 4) return false;
     const up = skipWrappersUp(p);
     // `.parent` is the parent node's path (array slots such as `elements` are skipped).
@@ -1239,8 +1272,10 @@ class FileMigration {
     if (!parent) return false;
     switch (parent.type) {
       case 'AwaitExpression':
-      case 'ExpressionStatement':
         return true;
+      case 'ExpressionStatement':
+        // A dropped Method is never sent; a dropped helper call that was given the instance may keep it.
+        return allowDrop;
       case 'ReturnStatement':
         return this.returnConsumed(up, fnPath, depth);
       case 'ArrowFunctionExpression':
@@ -1267,11 +1302,26 @@ class FileMigration {
         const uses = collectPaths(fnPath, (n) => n.type === 'Identifier' && n.name === name).filter(
           (q) => q.node !== parent.id && isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(name) === scope,
         );
-        return uses.every((q) => this.methodConsumed(q, fnPath, depth + 1));
+        // Members that do not send (`m.abort()`, `m.onDownload(fn)`, `m.config`) are fine anywhere.
+        const nonSending = (q: Path) => {
+          const u = skipWrappersUp(q);
+          const mp = u.parent?.node;
+          return (mp?.type === 'MemberExpression' || mp?.type === 'OptionalMemberExpression') && u.name === 'object' && !mp.computed && !['then', 'catch', 'finally', 'send'].includes(mp.property.name);
+        };
+        return uses.every((q) => nonSending(q) || this.methodConsumed(q, fnPath, depth + 1));
       }
       default:
         return false;
     }
+  }
+
+  /** A callback of `.map(...)` (directly in the wrapped function) whose results are consumed there. */
+  private isConsumedMapCallback(fn: Path, fnPath: Path): boolean {
+    const up = skipWrappersUp(fn);
+    const callPath: Path | null = up.parent ?? null;
+    const call = callPath?.node;
+    if (call?.type !== 'CallExpression' || fieldName(up) !== 'arguments' || call.callee.type !== 'MemberExpression' || call.callee.computed || call.callee.property.name !== 'map') return false;
+    return enclosingFunction(callPath!) === fnPath && this.methodConsumed(callPath!, fnPath, 0);
   }
 
   /** A Method returned from the wrapped function is awaited there; from a callback, only if the callback's result is. */

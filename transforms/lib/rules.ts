@@ -208,6 +208,12 @@ export const rules = {
     hint: 'Set shareRequest: false and a request-scoped (or no) cache.',
   },
   // --- warnings ---------------------------------------------------------------------------
+  'evaluated-at-load': {
+    kind: 'warning',
+    severity: 'warning',
+    description: 'a baseURL/timeout that reads changeable module state (process.env, a call) is now evaluated once when the module loads',
+    hint: 'Make sure the value is final when the module loads (load dotenv first), or move it into beforeRequest by hand.',
+  },
   'shared-cache': {
     kind: 'warning',
     severity: 'warning',
