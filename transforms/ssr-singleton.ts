@@ -1286,8 +1286,15 @@ class FileMigration {
         const call = pp!.parent?.node;
         return ['then', 'catch', 'finally', 'send'].includes(prop) && call?.type === 'CallExpression' && call.callee === parent;
       }
-      case 'ArrayExpression':
-        return isPromiseCombinator(pp!.parent?.node) && this.methodConsumed(pp!.parent, fnPath, depth + 1);
+      case 'ArrayExpression': {
+        const outer = pp!.parent?.node;
+        // `for await (const r of [api.Get(...), ...])` sends each one in turn.
+        if (outer?.type === 'ForOfStatement' && outer.await && outer.right === parent) return true;
+        return isPromiseCombinator(outer) && this.methodConsumed(pp!.parent, fnPath, depth + 1);
+      }
+      case 'SpreadElement':
+        // `Promise.all([...ids.map((id) => api.Get(id))])`
+        return this.methodConsumed(pp!, fnPath, depth + 1);
       case 'CallExpression':
         return fieldName(up) === 'arguments' && isPromiseCombinator(parent) && this.methodConsumed(pp!, fnPath, depth + 1);
       case 'ConditionalExpression':
