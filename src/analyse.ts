@@ -183,9 +183,6 @@ export function mentionMatcher(names: Iterable<string>, stems: Iterable<string>)
   };
 }
 
-export function mentions(text: string, names: Set<string>, stems: Set<string>): boolean {
-  return mentionMatcher(names, stems)(text);
-}
 
 /**
  * Can this file define a factory or re-export one? Only if it returns a call (or `new`) of a

@@ -35,8 +35,9 @@ import {
   type Node,
   type Path,
   LOOP_TYPES,
-  SKIPPED_KEYS,
   collectPaths,
+  forEachChildNode,
+  forEachChildPath,
   enclosingFunction,
   isBindingReference,
   isFunction,
@@ -389,7 +390,7 @@ class FileMigration {
       }
       grew = found.size > before;
     }
-    const factories = [...found].map(([localName, kind]) => ({ localName, kind, exportedAs: this.exportNamesOf(localName) }));
+    const factories = [...found].map(([localName, kind]) => ({ localName, kind, exportedAs: this.exportNamesOf(localName).filter((n) => n !== UNFOLLOWABLE_EXPORT) }));
     const reexports: ModuleDescription['reexports'] = [];
     for (const st of this.program.body) {
       if (st.type === 'ExportNamedDeclaration' && st.source && st.exportKind !== 'type') {
@@ -426,17 +427,20 @@ class FileMigration {
       const right = unwrapExpression(node.right);
       if (isModuleExports(left)) {
         if (right.type === 'Identifier' && right.name === local) out.add('module.exports');
-        if (right.type === 'ObjectExpression') {
+        else if (right.type === 'ObjectExpression') {
           for (const prop of right.properties) {
             const key = staticKey(prop);
             const v = prop.value && unwrapExpression(prop.value);
             if (key && v?.type === 'Identifier' && v.name === local) out.add(key);
+            else if (prop.type !== 'ObjectMethod' && prop.type !== 'SpreadElement' && v && holdsValue(v, local)) out.add(UNFOLLOWABLE_EXPORT);
           }
-        }
+        } else if (holdsValue(right, local)) out.add(UNFOLLOWABLE_EXPORT);
         return;
       }
       const key = staticKey({ key: left.property, computed: left.computed });
       if (key && right.type === 'Identifier' && right.name === local) out.add(key);
+      // `exports[name] = f`, `exports.api = { f }`: exported, but under no name the index can follow.
+      else if (holdsValue(right, local)) out.add(UNFOLLOWABLE_EXPORT);
     });
     return [...out];
   }
@@ -495,7 +499,7 @@ class FileMigration {
     const args = call.arguments;
     // Only an inline object literal can be checked option by option.
     if (args.length !== 1 || unwrapExpression(args[0]).type !== 'ObjectExpression') throw new Blocked('unsupported-config', call);
-    const argPath = pathOfArgument(callPath);
+    const argPath = callPath.get('arguments', 0);
     const cfg: Node = unwrapExpression(args[0]);
     const cfgPath = findPathOf(argPath, cfg);
 
@@ -924,7 +928,7 @@ class FileMigration {
         if (this.capturedIn(q, cfg).length) blocked = new Blocked('request-dependent-option', n);
         return;
       }
-      forEachChild(q, (c) => visit(c, inFn));
+      forEachChildPath(q, (c) => visit(c, inFn));
     };
     visit(p, false);
     if (blocked) throw blocked;
@@ -939,7 +943,7 @@ class FileMigration {
       if (n.type === 'ThisExpression' || n.type === 'Super') found = true;
       if (n.type === 'Identifier' && n.name === 'arguments' && !q.scope?.lookup('arguments')) found = true;
       if (isFunction(n) && n.type !== 'ArrowFunctionExpression' && q !== fp) return;
-      forEachChild(q, visit);
+      forEachChildPath(q, visit);
     };
     visit(fp);
     return found;
@@ -988,12 +992,7 @@ class FileMigration {
       let root = ref;
       while (root?.type === 'TSQualifiedName') root = root.left;
       if (root?.type === 'Identifier' && local.has(root.name)) throw new Blocked('unsupported-config', n, `uses the type ${root.name} declared in the factory`);
-      for (const k of Object.keys(n)) {
-        if (SKIPPED_KEYS.has(k)) continue;
-        const v = n[k];
-        if (Array.isArray(v)) v.forEach((c) => c && typeof c.type === 'string' && stack.push(c));
-        else if (v && typeof v === 'object' && typeof v.type === 'string') stack.push(v);
-      }
+      forEachChildNode(n, (c) => stack.push(c));
     }
   }
 
@@ -1353,10 +1352,10 @@ class FileMigration {
     seen.add(fn);
     const binding = factoryBinding(fnPath);
     if (!binding) throw new Blocked('instance-escapes', fn);
-    const { name: fname, declScope, exported } = binding;
+    const { name: fname, declScope } = binding;
     const factoryId = `${this.idPath}#${fname}`;
     this.definedFactoryIds.add(factoryId);
-    if (exported || this.exportedByName(fname)) this.requireMigratable(factoryId, fn, fname);
+    this.requireMigratableIfExported(factoryId, fn, fname);
     const declarationIds = [fn.id, fnPath.parentPath?.node?.id];
     this.wireReferences(fname, 'CallExpression', (q) => !declarationIds.includes(q.node) && q.scope?.lookup(fname) === declScope, factoryId, seen, rootKey);
   }
@@ -1397,9 +1396,15 @@ class FileMigration {
     if (!cname) throw new Blocked('instance-escapes', ctorPath.node);
     const factoryId = `${this.idPath}#${cname}`;
     this.definedFactoryIds.add(factoryId);
-    const exported = ['ExportNamedDeclaration', 'ExportDefaultDeclaration'].includes(classPath!.parentPath?.node.type) || this.exportedByName(cname);
-    if (exported) this.requireMigratable(factoryId, cls, cname);
+    this.requireMigratableIfExported(factoryId, cls, cname);
     this.wireReferences(cname, 'NewExpression', (q) => q.node !== cls.id && !!q.scope?.lookup(cname)?.isGlobal, factoryId, seen, rootKey);
+  }
+
+  /** An exported factory (one export mechanism: exportNamesOf) must pass requireMigratable. */
+  private requireMigratableIfExported(factoryId: string, node: Node, name: string): void {
+    const names = this.exportNamesOf(name);
+    if (names.includes(UNFOLLOWABLE_EXPORT)) throw new Blocked('factory-escapes', node, `${name} is exported under a name the index cannot follow`);
+    if (names.length) this.requireMigratable(factoryId, node, name);
   }
 
   /** An exported factory may only change when the project index proves every caller can be wired. */
@@ -1497,21 +1502,12 @@ class FileMigration {
     return out;
   }
 
-  private exportedByName(name: string): boolean {
-    for (const st of this.program.body) {
-      if (st.type === 'ExportNamedDeclaration' && !st.source && st.specifiers?.some((s: Node) => s.local?.name === name)) return true;
-      if (st.type === 'ExportDefaultDeclaration' && st.declaration?.type === 'Identifier' && st.declaration.name === name) return true;
-    }
-    // CommonJS: module.exports = f / module.exports.x = f / exports.x = f
-    return this.ast.assignments.some((n: Node) => isCommonJsExportTarget(n.left) && exportsValue(n.right, name));
-  }
+
 
   /** Plans `runInAlovaContext` around the statement holding `exprPath` and everything after it. */
   private wrapFrom(exprPath: Path, fnPath: Path, storeKey: string, instanceVar: string | null, opts: { needsContinuation?: boolean } = {}): void {
     const fn = fnPath.node;
     if (fn.generator) throw new Blocked('generator-function', exprPath.node);
-    // Already inside `runInAlovaContext(...)` as its first statement: a second run changes nothing.
-    if (this.isAlreadyWired(fnPath, exprPath)) return;
     if (this.wraps.some((w) => w.fn === fn && w.storeKey === storeKey)) throw new Blocked('multiple-factory-calls', exprPath.node);
     // Walk up to the statement that sits directly in a block of this function.
     let p: Path = exprPath;
@@ -1999,9 +1995,6 @@ function isModuleLevelIife(fnPath: Path): boolean {
   return enclosingFunction(up.parentPath) === null;
 }
 
-function pathOfArgument(callPath: Path): Path {
-  return callPath.get('arguments', 0);
-}
 
 /** Descends through wrapper nodes from `p` to the path of `target`. */
 function findPathOf(p: Path, target: Node): Path {
@@ -2010,15 +2003,6 @@ function findPathOf(p: Path, target: Node): Path {
   return q;
 }
 
-function forEachChild(p: Path, fn: (c: Path) => void): void {
-  const node = p.value;
-  for (const k of Object.keys(node)) {
-    if (SKIPPED_KEYS.has(k) || k === 'typeAnnotation' || k === 'typeParameters' || k === 'returnType' || k === 'typeArguments') continue;
-    const v = node[k];
-    if (Array.isArray(v)) v.forEach((c, i) => c && typeof c.type === 'string' && fn(p.get(k, i)));
-    else if (v && typeof v === 'object' && typeof v.type === 'string') fn(p.get(k));
-  }
-}
 
 function insideNonArrowFunction(q: Path, stop: Node): boolean {
   for (let p = q.parentPath; p && p.node !== stop; p = p.parentPath) {
@@ -2065,12 +2049,7 @@ function walkNoFunctions(nodes: Node[], visit: (n: Node) => void, enterFunctions
     if (!n || typeof n.type !== 'string') return;
     visit(n);
     if (!enterFunctions && isFunction(n)) return;
-    for (const k of Object.keys(n)) {
-      if (k === 'loc' || k === 'comments' || k === 'tokens' || k === 'extra' || k === 'leadingComments' || k === 'trailingComments') continue;
-      const v = n[k];
-      if (Array.isArray(v)) v.forEach(rec);
-      else if (v && typeof v === 'object' && typeof v.type === 'string') rec(v);
-    }
+    forEachChildNode(n, rec);
   };
   nodes.forEach(rec);
 }
@@ -2116,13 +2095,7 @@ function controlFlow(rest: Node[]): Flow {
     const isLoop = LOOP_TYPES.has(n.type);
     const isSwitch = n.type === 'SwitchStatement';
     const nextLabels = n.type === 'LabeledStatement' ? [...labels, n.label.name] : labels;
-    for (const k of Object.keys(n)) {
-      if (k === 'loc' || k === 'comments' || k === 'tokens' || k === 'extra' || k === 'leadingComments' || k === 'trailingComments') continue;
-      const v = n[k];
-      const go = (c: Node) => rec(c, loops + (isLoop ? 1 : 0), switches + (isSwitch ? 1 : 0), nextLabels);
-      if (Array.isArray(v)) v.forEach(go);
-      else if (v && typeof v === 'object' && typeof v.type === 'string') go(v);
-    }
+    forEachChildNode(n, (c) => rec(c, loops + (isLoop ? 1 : 0), switches + (isSwitch ? 1 : 0), nextLabels));
   };
   for (const st of rest) rec(st, 0, 0, []);
   return flow;
@@ -2133,8 +2106,6 @@ interface FactoryBinding {
   name: string;
   /** The ast-types scope that declares the name (computed on first use: it scans that scope). */
   readonly declScope: Node;
-  /** Exported in place (`export function f`, `export const f = ...`, `export default function f`). */
-  exported: boolean;
   /** Declared at module level. */
   topLevel: boolean;
 }
@@ -2156,7 +2127,6 @@ function factoryBinding(fnPath: Path): FactoryBinding | null {
       get declScope() {
         return scope();
       },
-      exported: parentType === 'ExportNamedDeclaration' || parentType === 'ExportDefaultDeclaration',
       topLevel: isModuleLevel(parentType),
     };
   }
@@ -2172,7 +2142,6 @@ function factoryBinding(fnPath: Path): FactoryBinding | null {
       get declScope() {
         return scope();
       },
-      exported: outer === 'ExportNamedDeclaration',
       topLevel: isModuleLevel(outer),
     };
   }
@@ -2215,6 +2184,18 @@ function isPureRead(n: Node): boolean {
   return pure;
 }
 
+/** The expression holds the binding itself as a value (not merely a call of it inside a function body). */
+function holdsValue(node: Node, name: string): boolean {
+  let found = false;
+  walkNoFunctions([node], (n) => {
+    if (n.type === 'Identifier' && n.name === name) found = true;
+  });
+  return found;
+}
+
+/** Marks an export whose name callers cannot be matched by (`exports[k] = f`, `exports.api = { f }`). */
+const UNFOLLOWABLE_EXPORT = '<unfollowable>';
+
 /** The context key under which the factory stores a moved option's value. */
 function movedKey(key: 'baseURL' | 'timeout'): string {
   return `$${key}`;
@@ -2253,13 +2234,6 @@ function callsContinuation(fn: Node, rest: Node[]): boolean {
   return found;
 }
 
-/** `module.exports = f` or `module.exports = { f }` / `{ g: f }`: the value itself is exported. */
-function exportsValue(right: Node, name: string): boolean {
-  const r = unwrapExpression(right);
-  if (r.type === 'Identifier') return r.name === name;
-  if (r.type === 'ObjectExpression') return r.properties.some((p: Node) => p.type !== 'SpreadElement' && p.value && unwrapExpression(p.value).type === 'Identifier' && unwrapExpression(p.value).name === name);
-  return false;
-}
 
 function isCommonJsExportTarget(left: Node): boolean {
   const l = unwrapExpression(left);

@@ -7,7 +7,7 @@
  * is answered by walking up the parent map.
  */
 import type { Node, Path } from './ast.js';
-import { SKIPPED_KEYS, isFunction, patternNames } from './ast.js';
+import { SKIPPED_KEYS, forEachChildNode, isFunction, patternNames } from './ast.js';
 
 type Link = [parent: Node, key: string, index: number | undefined];
 
@@ -141,12 +141,7 @@ export class AstIndex {
       const n = stack.pop()!;
       if (isFunction(n)) continue;
       if (n.type === 'VariableDeclaration' && n.kind === 'var') for (const d of n.declarations) patternNames(d.id).forEach((x) => set!.add(x));
-      for (const k of Object.keys(n)) {
-        if (SKIPPED_KEYS.has(k)) continue;
-        const v = n[k];
-        if (Array.isArray(v)) for (const c of v) c && typeof c.type === 'string' && stack.push(c);
-        else if (v && typeof v === 'object' && typeof v.type === 'string') stack.push(v);
-      }
+      forEachChildNode(n, (c) => stack.push(c));
     }
     this.declaredIn.set(body, set);
     return set;

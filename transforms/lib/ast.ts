@@ -66,6 +66,17 @@ export function skipWrappersUp(path: Path): Path {
 /** Keys that never hold runtime code. */
 export const SKIPPED_KEYS = new Set(['loc', 'start', 'end', 'comments', 'leadingComments', 'trailingComments', 'innerComments', 'tokens', 'extra', 'original']);
 
+/** Calls `visit` for every child node of `node` (type annotations included; comments and positions not). */
+export function forEachChildNode(node: Node, visit: (child: Node) => void): void {
+  for (const k of Object.keys(node)) {
+    if (SKIPPED_KEYS.has(k)) continue;
+    const v = node[k];
+    if (Array.isArray(v)) {
+      for (const c of v) if (c && typeof c.type === 'string') visit(c);
+    } else if (v && typeof v === 'object' && typeof v.type === 'string') visit(v);
+  }
+}
+
 const TYPE_CONTEXT_KEYS = new Set([
   'typeAnnotation',
   'typeParameters',
@@ -76,26 +87,6 @@ const TYPE_CONTEXT_KEYS = new Set([
   'predicate',
 ]);
 
-/**
- * Visits every node under `root` with its parent chain, skipping TypeScript type positions
- * (a type annotation never reads a runtime binding). `visit` returns false to skip children.
- */
-export function walk(root: Node, visit: (node: Node, parents: Node[], key: string) => boolean | void): void {
-  const parents: Node[] = [];
-  const rec = (node: Node, key: string) => {
-    if (!node || typeof node.type !== 'string') return;
-    if (visit(node, parents, key) === false) return;
-    parents.push(node);
-    for (const k of Object.keys(node)) {
-      if (SKIPPED_KEYS.has(k) || TYPE_CONTEXT_KEYS.has(k)) continue;
-      const v = node[k];
-      if (Array.isArray(v)) for (const c of v) rec(c, k);
-      else if (v && typeof v === 'object' && typeof v.type === 'string') rec(v, k);
-    }
-    parents.pop();
-  };
-  rec(root, '');
-}
 
 /** True when this Identifier occurrence reads or writes a binding (not a property name or label). */
 export function isBindingReference(node: Node, parent: Node, key: string): boolean {
@@ -143,22 +134,29 @@ export function staticKey(prop: Node): string | null {
 }
 
 /** The Identifier path of every node for which `test` holds, below `path`. */
+/**
+ * Calls `visit` with the path of every child node of `p`, skipping type positions (a type
+ * annotation never reads a runtime binding). Uses `value`, not `node`: for a child ast-types does
+ * not know as a Node, `node` would be the parent.
+ */
+export function forEachChildPath(p: Path, visit: (child: Path) => void): void {
+  const node = p.value;
+  for (const k of Object.keys(node)) {
+    if (SKIPPED_KEYS.has(k) || TYPE_CONTEXT_KEYS.has(k)) continue;
+    const v = node[k];
+    if (Array.isArray(v)) v.forEach((c, i) => c && typeof c.type === 'string' && visit(p.get(k, i)));
+    else if (v && typeof v === 'object' && typeof v.type === 'string') visit(p.get(k));
+  }
+}
+
+/** The path of every node under `path` (itself included) for which `test` holds. */
 export function collectPaths(path: Path, test: (node: Node) => boolean): Path[] {
   const out: Path[] = [];
   const rec = (p: Path) => {
-    // `value`, not `node`: for a child that ast-types does not know as a Node, `node` is the parent.
     const node = p.value;
     if (!node || typeof node.type !== 'string') return;
     if (test(node)) out.push(p);
-    for (const k of Object.keys(node)) {
-      if (SKIPPED_KEYS.has(k) || TYPE_CONTEXT_KEYS.has(k)) continue;
-      const v = node[k];
-      if (Array.isArray(v)) {
-        v.forEach((c, i) => {
-          if (c && typeof c.type === 'string') rec(p.get(k, i));
-        });
-      } else if (v && typeof v === 'object' && typeof v.type === 'string') rec(p.get(k));
-    }
+    forEachChildPath(p, rec);
   };
   rec(path);
   return out;

@@ -83,9 +83,3 @@ export function parseFile(code: string, file: string): AST {
   if (kind === 'js') return parse(code, { ...COMMON, sourceType: 'unambiguous', plugins: JS_PLUGINS });
   return parse(code, { ...COMMON, sourceType: 'module', plugins: kind === 'tsx' ? ['jsx', ...TS_PLUGINS] : TS_PLUGINS });
 }
-
-/** jscodeshift parser name for the same file (used when we must hand jscodeshift a parser). */
-export function jscodeshiftParserName(file: string): 'ts' | 'tsx' | 'babylon' {
-  const kind = parserKind(file);
-  return kind === 'js' ? 'babylon' : kind;
-}
