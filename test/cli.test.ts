@@ -267,6 +267,13 @@ describe('discovery', () => {
 });
 
 describe('packaging', () => {
+  it('the built bin is executable, so `npx alova-ssr-migrate` works in a fresh clone (the quick start)', () => {
+    expect(fs.statSync(BIN).mode & 0o111).not.toBe(0);
+    const r = spawnSync('npx', ['--no-install', 'alova-ssr-migrate', '--version'], { cwd: REPO, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).version);
+  });
+
   it('npm pack, install the tarball in an empty folder, and npx alova-ssr-migrate works', () => {
     const d = tempDir();
     const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', d], { cwd: REPO, encoding: 'utf8' });
