@@ -50,6 +50,8 @@ export interface DiscoverResult {
 
 interface IgnoreLayer {
   dir: string;
+  /** `dir` with a trailing separator. */
+  prefix: string;
   ig: Ignore;
 }
 
@@ -73,17 +75,18 @@ export function discover(options: DiscoverOptions): DiscoverResult {
 
   for (const r of roots) {
     try {
-      realRoots.push(fs.realpathSync(r));
+      realRoots.push(fs.realpathSync.native(r));
     } catch {
       /* reported below as missing */
     }
   }
   const insideRoots = (real: string) => realRoots.some((root) => real === root || real.startsWith(root + path.sep));
 
-  const userIgnored = (abs: string, isDir: boolean) => {
+  // Paths relative to cwd are built by appending names while walking (path.relative per file
+  // was a measurable share of the walk on 20,000 files).
+  const userIgnored = (relPath: string, isDir: boolean) => {
     if (!userIgnore) return false;
-    const r = rel(abs);
-    return userIgnore(r) || (isDir && userIgnore(r + '/'));
+    return userIgnore(relPath) || (isDir && userIgnore(relPath + '/'));
   };
 
   const gitLayersFor = (dir: string): IgnoreLayer[] => {
@@ -108,16 +111,18 @@ export function discover(options: DiscoverOptions): DiscoverResult {
     return layers;
   };
 
+  // Every layer's folder is an ancestor of the walked path, so the path relative to it is a suffix.
   const gitIgnored = (layers: IgnoreLayer[], abs: string, isDir: boolean) => {
     for (const l of layers) {
-      const r = toPosix(path.relative(l.dir, abs));
-      if (!r || r.startsWith('..')) continue;
+      if (!abs.startsWith(l.prefix)) continue;
+      const r = toPosix(abs.slice(l.prefix.length));
+      if (!r) continue;
       if (l.ig.ignores(isDir ? r + '/' : r)) return true;
     }
     return false;
   };
 
-  const addFile = (abs: string, explicit: boolean, realDir?: string) => {
+  const addFile = (abs: string, relPath: string, explicit: boolean, realDir?: string) => {
     const name = path.basename(abs);
     const ext = path.extname(name).slice(1).toLowerCase();
     if (!explicit && (!exts.has(ext) || isDeclarationFile(name))) return;
@@ -125,58 +130,70 @@ export function discover(options: DiscoverOptions): DiscoverResult {
     let real: string;
     if (realDir !== undefined) {
       // A plain file inside a directory whose real path is known: no system call needed.
-      real = path.join(realDir, name);
+      real = realDir + path.sep + name;
     } else {
       try {
-        real = fs.realpathSync(abs);
+        real = fs.realpathSync.native(abs);
       } catch {
-        result.issues.push({ rel: rel(abs), ruleId: 'unreadable-file', message: 'cannot resolve the file (broken symlink?)' });
+        result.issues.push({ rel: relPath, ruleId: 'unreadable-file', message: 'cannot resolve the file (broken symlink?)' });
         return;
       }
     }
     if (seenFiles.has(real)) return;
     seenFiles.add(real);
-    result.files.push({ abs, rel: rel(abs) });
+    result.files.push({ abs, rel: relPath });
   };
 
-  const walkDir = (dir: string, layers: IgnoreLayer[]) => {
+  const child = (relDir: string, name: string) => (relDir === '.' ? name : relDir === '/' ? '/' + name : relDir + '/' + name);
+
+  /**
+   * `knownReal` is the directory's real path when it is a plain (non-symlink) child of a directory
+   * whose real path is known: then no realpath system call is needed.
+   */
+  const walkDir = (dir: string, relDir: string, layers: IgnoreLayer[], knownReal?: string) => {
     let real: string;
-    try {
-      real = fs.realpathSync(dir);
-    } catch {
-      result.issues.push({ rel: rel(dir), ruleId: 'unreadable-file', message: 'cannot resolve the directory' });
-      return;
+    if (knownReal !== undefined) real = knownReal;
+    else {
+      try {
+        real = fs.realpathSync.native(dir);
+      } catch {
+        result.issues.push({ rel: relDir, ruleId: 'unreadable-file', message: 'cannot resolve the directory' });
+        return;
+      }
     }
     if (seenDirs.has(real)) {
-      result.issues.push({ rel: rel(dir), ruleId: 'symlink-loop', message: 'directory already visited (symlink loop); skipped' });
+      result.issues.push({ rel: relDir, ruleId: 'symlink-loop', message: 'directory already visited (symlink loop); skipped' });
       return;
     }
     seenDirs.add(real);
-    const own = options.gitignore ? readGitignore(dir) : null;
-    const here = own ? [...layers, own] : layers;
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (err) {
-      result.issues.push({ rel: rel(dir), ruleId: 'unreadable-file', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? err}` });
+      result.issues.push({ rel: relDir, ruleId: 'unreadable-file', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? err}` });
       return;
     }
+    // Read .gitignore only where the listing shows one (a failed read per folder cost an exception each).
+    const own = options.gitignore && entries.some((e) => e.name === '.gitignore') ? readGitignore(dir) : null;
+    const here = own ? [...layers, own] : layers;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const e of entries) {
-      const abs = path.join(dir, e.name);
+      const abs = prefix + e.name;
+      const relPath = child(relDir, e.name);
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       const isLink = e.isSymbolicLink();
       if (isLink) {
         let target: string;
         try {
-          target = fs.realpathSync(abs);
+          target = fs.realpathSync.native(abs);
         } catch {
-          result.issues.push({ rel: rel(abs), ruleId: 'symlink-loop', message: 'broken or looping symlink; skipped' });
+          result.issues.push({ rel: relPath, ruleId: 'symlink-loop', message: 'broken or looping symlink; skipped' });
           continue;
         }
         if (!insideRoots(target)) {
-          result.issues.push({ rel: rel(abs), ruleId: 'symlink-outside', message: 'symlink points outside the given paths; not followed' });
+          result.issues.push({ rel: relPath, ruleId: 'symlink-outside', message: 'symlink points outside the given paths; not followed' });
           continue;
         }
         const st = fs.statSync(target);
@@ -185,12 +202,12 @@ export function discover(options: DiscoverOptions): DiscoverResult {
       }
       if (isDir) {
         if (ALWAYS_SKIPPED_DIRS.has(e.name)) continue;
-        if (userIgnored(abs, true) || gitIgnored(here, abs, true)) continue;
-        walkDir(abs, here);
+        if (userIgnored(relPath, true) || gitIgnored(here, abs, true)) continue;
+        walkDir(abs, relPath, here, isLink ? undefined : real + path.sep + e.name);
       } else if (isFile) {
         if (!exts.has(path.extname(e.name).slice(1).toLowerCase())) continue;
-        if (userIgnored(abs, false) || gitIgnored(here, abs, false)) continue;
-        addFile(abs, false, isLink ? undefined : real);
+        if (userIgnored(relPath, false) || gitIgnored(here, abs, false)) continue;
+        addFile(abs, relPath, false, isLink ? undefined : real);
       }
     }
   };
@@ -203,8 +220,8 @@ export function discover(options: DiscoverOptions): DiscoverResult {
       result.missing.push(options.paths[i]);
       return;
     }
-    if (st.isDirectory()) walkDir(abs, gitLayersFor(abs));
-    else if (st.isFile()) addFile(abs, true);
+    if (st.isDirectory()) walkDir(abs, rel(abs), gitLayersFor(abs));
+    else if (st.isFile()) addFile(abs, rel(abs), true);
   });
   result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return result;
@@ -217,5 +234,5 @@ function readGitignore(dir: string): IgnoreLayer | null {
   } catch {
     return null;
   }
-  return { dir, ig: ignore().add(text) };
+  return { dir, prefix: dir.endsWith(path.sep) ? dir : dir + path.sep, ig: ignore().add(text) };
 }
