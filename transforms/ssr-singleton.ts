@@ -254,7 +254,7 @@ class FileMigration {
     const apps = this.options.wiring === 'middleware' && this.options.index?.middlewareApps?.includes(path.resolve(this.filePath)) ? this.findApps().filter((a) => !a.present && !a.blocked) : [];
     if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0 && unsafe.length === 0 && apps.length === 0 && classFields.length === 0) return empty;
 
-    this.style = detectStyle(this.text, this.program);
+    this.style = detectStyle(this.text, this.ast.style);
     this.collectTemplateRanges();
     // The factories this file defines, known before anything can block: if the file stays
     // unchanged, the project-wide fixed point must keep their callers unchanged too.
@@ -338,7 +338,7 @@ class FileMigration {
       const file = parseFile(this.text, this.filePath);
       this.comments = file.comments ?? [];
       this.root = this.j(file);
-      this.ast = new AstIndex(file, this.root.paths()[0]);
+      this.ast = new AstIndex(file, this.root.paths()[0], this.text);
     } catch (err) {
       const e = err as { message?: string; loc?: { line: number; column: number } };
       const line = e.loc?.line ?? 1;

@@ -9,7 +9,23 @@
 import type { Node, Path } from './ast.js';
 import { SKIPPED_KEYS, forEachChildNode, isFunction, patternNames } from './ast.js';
 
-type Link = [parent: Node, key: string, index: number | undefined];
+/**
+ * The parent of each node is kept on the node itself under a symbol (invisible to Object.keys,
+ * JSON and recast), not in a Map of [parent, key, index] tuples: on the 20,000-file corpus the
+ * tuples and Map entries were a large share of the walk and of the GC work. The key and index
+ * under the parent are only needed by `pathOf`, which is rare, so they are looked up there.
+ */
+const PARENT = Symbol('alova-ssr-migrate.parent');
+
+/** Quote and semicolon counts gathered during the walk, for `detectStyle`. */
+export interface StyleCounts {
+  single: number;
+  double: number;
+  withSemi: number;
+  withoutSemi: number;
+}
+
+const STATEMENT_TYPES = new Set(['ImportDeclaration', 'VariableDeclaration', 'ExpressionStatement', 'ReturnStatement', 'ThrowStatement']);
 
 export class AstIndex {
   readonly calls: Node[] = [];
@@ -17,18 +33,26 @@ export class AstIndex {
   readonly assignments: Node[] = [];
   readonly templates: Node[] = [];
   readonly declarators: Node[] = [];
+  /**
+   * String quotes and statement-ending semicolons in the file's own code. Strings inside JSX
+   * attributes are not counted: they conventionally use double quotes whatever the code style is.
+   */
+  readonly style: StyleCounts = { single: 0, double: 0, withSemi: 0, withoutSemi: 0 };
   private readonly identifiers = new Map<string, Node[]>();
-  private readonly parent = new Map<Node, Link>();
   private readonly declaredIn = new Map<Node, Set<string>>();
 
   constructor(
     private readonly file: Node,
     private readonly rootPath: Path,
+    text: string,
   ) {
-    const stack: [Node, Node | null, string, number | undefined][] = [[file, null, '', undefined]];
+    const style = this.style;
+    // Two parallel stacks (node, inside a JSX attribute?) instead of one stack of tuples.
+    const stack: Node[] = [file];
+    const inJsxAttr: boolean[] = [false];
     while (stack.length) {
-      const [node, parent, key, index] = stack.pop()!;
-      if (parent) this.parent.set(node, [parent, key, index]);
+      const node = stack.pop()!;
+      let jsx = inJsxAttr.pop()!;
       switch (node.type) {
         case 'CallExpression':
         case 'OptionalCallExpression':
@@ -52,13 +76,40 @@ export class AstIndex {
           else this.identifiers.set(node.name, [node]);
           break;
         }
+        case 'StringLiteral':
+        case 'Literal':
+          if (!jsx && typeof node.start === 'number') {
+            const ch = text.charCodeAt(node.start);
+            if (ch === 39 /* ' */) style.single++;
+            else if (ch === 34 /* " */) style.double++;
+          }
+          break;
+        case 'JSXAttribute':
+          jsx = true;
+          break;
+      }
+      if (!jsx && STATEMENT_TYPES.has(node.type) && typeof node.end === 'number') {
+        if (text.charCodeAt(node.end - 1) === 59 /* ; */) style.withSemi++;
+        else style.withoutSemi++;
       }
       for (const k of Object.keys(node)) {
         if (SKIPPED_KEYS.has(k)) continue;
         const v = node[k];
+        if (v === null || typeof v !== 'object') continue;
         if (Array.isArray(v)) {
-          for (let i = v.length - 1; i >= 0; i--) if (v[i] && typeof v[i].type === 'string') stack.push([v[i], node, k, i]);
-        } else if (v && typeof v === 'object' && typeof v.type === 'string') stack.push([v, node, k, undefined]);
+          for (let i = v.length - 1; i >= 0; i--) {
+            const c = v[i];
+            if (c && typeof c.type === 'string') {
+              c[PARENT] = node;
+              stack.push(c);
+              inJsxAttr.push(jsx);
+            }
+          }
+        } else if (typeof v.type === 'string') {
+          v[PARENT] = node;
+          stack.push(v);
+          inJsxAttr.push(jsx);
+        }
       }
     }
     // Source order (the walk is depth-first but pushes children in reverse).
@@ -70,22 +121,40 @@ export class AstIndex {
   }
 
   parentOf(node: Node): Node | null {
-    return this.parent.get(node)?.[0] ?? null;
+    return node === this.file ? null : (node[PARENT] ?? null);
   }
 
   /** The ast-types NodePath of `node`, built by descending from the root along its parent chain. */
   pathOf(node: Node): Path {
-    const chain: Link[] = [];
+    const chain: Node[] = [];
     for (let n = node; n !== this.file; ) {
-      const link = this.parent.get(n);
-      if (!link) throw new Error('node is not in this file');
-      chain.push(link);
-      n = link[0];
+      const parent: Node | undefined = n[PARENT];
+      if (!parent) throw new Error('node is not in this file');
+      chain.push(n);
+      n = parent;
     }
     let p = this.rootPath;
     for (let i = chain.length - 1; i >= 0; i--) {
-      const [, key, index] = chain[i];
-      p = index === undefined ? p.get(key) : p.get(key, index);
+      const child = chain[i];
+      const parent: Node = child[PARENT];
+      let step: Path | null = null;
+      for (const k of Object.keys(parent)) {
+        if (SKIPPED_KEYS.has(k)) continue;
+        const v = parent[k];
+        if (v === child) {
+          step = p.get(k);
+          break;
+        }
+        if (Array.isArray(v)) {
+          const idx = v.indexOf(child);
+          if (idx >= 0) {
+            step = p.get(k, idx);
+            break;
+          }
+        }
+      }
+      if (!step) throw new Error('node is not in this file');
+      p = step;
     }
     return p;
   }

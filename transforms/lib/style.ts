@@ -11,57 +11,18 @@ export interface CodeStyle {
   eol: '\n' | '\r\n';
 }
 
-interface AnyNode {
-  type: string;
-  start?: number | null;
-  end?: number | null;
-  [key: string]: unknown;
+/** Quote and semicolon counts over the file's code (gathered by the AST index's walk). */
+export interface StyleEvidence {
+  single: number;
+  double: number;
+  withSemi: number;
+  withoutSemi: number;
 }
 
-const STATEMENT_TYPES = new Set([
-  'ImportDeclaration',
-  'VariableDeclaration',
-  'ExpressionStatement',
-  'ReturnStatement',
-  'ThrowStatement',
-]);
-
-export function detectStyle(text: string, program: AnyNode): CodeStyle {
-  let single = 0;
-  let double = 0;
-  let withSemi = 0;
-  let withoutSemi = 0;
-  const stack: unknown[] = [program];
-  let visited = 0;
-  while (stack.length && visited < 20000) {
-    const node = stack.pop() as AnyNode;
-    visited++;
-    if (!node || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      for (const n of node) stack.push(n);
-      continue;
-    }
-    if (typeof node.type !== 'string') continue;
-    if ((node.type === 'StringLiteral' || node.type === 'Literal') && typeof node.start === 'number') {
-      const ch = text[node.start];
-      if (ch === "'") single++;
-      else if (ch === '"') double++;
-    }
-    if (STATEMENT_TYPES.has(node.type) && typeof node.end === 'number') {
-      if (text[node.end - 1] === ';') withSemi++;
-      else withoutSemi++;
-    }
-    for (const key of Object.keys(node)) {
-      if (key === 'loc' || key === 'tokens' || key === 'comments' || key === 'leadingComments' || key === 'trailingComments') continue;
-      // JSX attribute strings conventionally use double quotes whatever the code style is.
-      if (node.type === 'JSXAttribute') continue;
-      const v = node[key];
-      if (v && typeof v === 'object') stack.push(v);
-    }
-  }
+export function detectStyle(text: string, counts: StyleEvidence): CodeStyle {
   return {
-    quote: double > single ? '"' : "'",
-    semi: withSemi >= withoutSemi,
+    quote: counts.double > counts.single ? '"' : "'",
+    semi: counts.withSemi >= counts.withoutSemi,
     indent: detectIndent(text),
     eol: text.includes('\r\n') ? '\r\n' : '\n',
   };
