@@ -150,7 +150,8 @@ if (!GNU_TIME) log('bench: WARNING /usr/bin/time (GNU) not found: CPU time and m
 function tools() {
   const list = [
     { id: 'grep', label: '(a) grep -rl createAlova', cmd: 'grep', args: ['-rl', 'createAlova', '.'], limited: false, okCodes: [0, 1] },
-    { id: 'node-scan', label: 'ref: Node walk+read+includes', cmd: process.execPath, args: [NODE_SCAN, '.'], limited: false, okCodes: [0] },
+    { id: 'node-scan', label: 'ref: Node walk+read+includes (async, 64 in flight)', cmd: process.execPath, args: [NODE_SCAN, '.'], limited: false, okCodes: [0] },
+    { id: 'node-scan-sync', label: 'ref: Node walk+read+includes (sync)', cmd: process.execPath, args: [NODE_SCAN, '.', '--sync'], limited: false, okCodes: [0] },
   ];
   // jscodeshift: --no-babel because its default Babel require hook compiles the ESM build in
   // dist/ to CommonJS and the worker dies (the runner then prints "0 ok" and exits 0).
@@ -363,6 +364,8 @@ for (const size of sizes) {
     'jscodeshift/check (b/c)': ratio('jscodeshift', 'cli-check'),
     'jscodeshift/dry (b/c)': ratio('jscodeshift', 'cli-dry'),
     'node-scan/grep': ratio('node-scan', 'grep'),
+    'node-scan-sync/grep': ratio('node-scan-sync', 'grep'),
+    'check/node-scan-sync': ratio('cli-check', 'node-scan-sync'),
     ...(entry.tools['jscs-parse'] ? { 'jscodeshift/parse-only': ratio('jscodeshift', 'jscs-parse') } : {}),
   };
   entry.loadavg = { before: loadBefore.map((x) => +x.toFixed(2)), after: os.loadavg().map((x) => +x.toFixed(2)) };
