@@ -27,6 +27,7 @@ let TRANSFORM = path.join(ROOT, 'dist/transforms/ssr-singleton.js');
 let CLI = path.join(ROOT, 'dist/bin/alova-ssr-migrate.js');
 const NODE_SCAN = path.join(ROOT, 'bench/lib/node-scan.mjs');
 const PARSE_ONLY = path.join(ROOT, 'bench/lib/parse-only-transform.cjs');
+const PARSE_FLOOR = path.join(ROOT, 'bench/lib/parse-floor.mjs');
 
 function fail(msg) {
   process.stderr.write(`bench: ${msg}\n`);
@@ -153,6 +154,9 @@ function tools() {
     { id: 'node-scan', label: 'ref: Node walk+read+includes (async, 64 in flight)', cmd: process.execPath, args: [NODE_SCAN, '.'], limited: false, okCodes: [0] },
     { id: 'node-scan-sync', label: 'ref: Node walk+read+includes (sync)', cmd: process.execPath, args: [NODE_SCAN, '.', '--sync'], limited: false, okCodes: [0] },
   ];
+  // The least an AST-based tool can do: the sync walk+read, then one Babel parse (the CLI's
+  // parser settings) of each file the generator says must be analysed. Needs the dist/ build.
+  if (have.transform) list.push({ id: 'parse-floor', label: 'ref: sync walk+read + Babel parse of the must-parse files', cmd: process.execPath, args: [PARSE_FLOOR, '.'], limited: false, okCodes: [0] });
   // jscodeshift: --no-babel because its default Babel require hook compiles the ESM build in
   // dist/ to CommonJS and the worker dies (the runner then prints "0 ok" and exits 0).
   // No --silent: its summary is how files are accounted for; stdout goes to a file.
@@ -239,6 +243,13 @@ for (const size of sizes) {
   /** Accounting and verification from one run's output (warm-up, or first timed run). */
   function inspect(t, stdout, stderrTail, m) {
     if (t.id === 'grep') entry.accounting.grep = { matched: stdout.split('\n').filter(Boolean).length };
+    if (t.id === 'parse-floor') {
+      try {
+        entry.accounting.parseFloor = JSON.parse(stdout);
+      } catch {
+        entry.accounting.parseFloor = null;
+      }
+    }
     if (t.id === 'node-scan') {
       try {
         entry.accounting.nodeScan = JSON.parse(stdout);
@@ -366,6 +377,8 @@ for (const size of sizes) {
     'node-scan/grep': ratio('node-scan', 'grep'),
     'node-scan-sync/grep': ratio('node-scan-sync', 'grep'),
     'check/node-scan-sync': ratio('cli-check', 'node-scan-sync'),
+    'check/parse-floor': ratio('cli-check', 'parse-floor'),
+    'jscodeshift/parse-floor': ratio('jscodeshift', 'parse-floor'),
     ...(entry.tools['jscs-parse'] ? { 'jscodeshift/parse-only': ratio('jscodeshift', 'jscs-parse') } : {}),
   };
   entry.loadavg = { before: loadBefore.map((x) => +x.toFixed(2)), after: os.loadavg().map((x) => +x.toFixed(2)) };
