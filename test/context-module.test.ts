@@ -9,6 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlova } from 'alova';
 import adapterFetch from 'alova/fetch';
+import { createAlova as createAlova3213 } from 'alova-3213';
+import adapterFetch3213 from 'alova-3213/fetch';
+import { createAlova as createAlova2 } from 'alova2';
+import GlobalFetch2 from 'alova2/GlobalFetch';
 import { renderContextModule } from '../transforms/lib/context-module.js';
 
 const REPO = path.resolve(__dirname, '..');
@@ -185,5 +189,92 @@ describe('request context with real alova', () => {
       { user: 'user-A', path: '/me' },
       { user: 'user-A', path: '/again' },
     ]);
+  });
+});
+
+/**
+ * A per-method `shareRequest: true` overrides the instance's `shareRequest: false` in alova, so on
+ * a shared instance it would merge identical in-flight requests of different users.
+ * provideAlovaContext wraps the instance's beforeRequest so that sharing is off for every request.
+ * Checked on the three alova lines the tool supports, each with a control that shows the merge.
+ */
+describe('per-method shareRequest: true cannot merge requests of different users', () => {
+  type Made = { instance: unknown; send: (token: string, path: string) => Promise<unknown> };
+  const versions: [string, (id: string, provide: boolean, asyncHook: boolean) => Made][] = [
+    ['alova 3.5.5', (id, provide, asyncHook) => make(createAlova as never, adapterFetch(), id, provide, asyncHook, { cacheFor: null })],
+    ['alova 3.2.13', (id, provide, asyncHook) => make(createAlova3213 as never, adapterFetch3213(), id, provide, asyncHook, { cacheFor: null })],
+    ['alova 2.21.5', (id, provide, asyncHook) => make(createAlova2 as never, GlobalFetch2(), id, provide, asyncHook, { localCache: null })],
+  ];
+
+  function make(create: (o: Record<string, unknown>) => { Get(url: string, config?: Record<string, unknown>): PromiseLike<unknown> }, requestAdapter: unknown, id: string, provide: boolean, asyncHook: boolean, noCache: Record<string, unknown>): Made {
+    const beforeRequest = asyncHook
+      ? async (method: { config: { headers: Record<string, string>; shareRequest?: boolean } }) => {
+          await new Promise((r) => setTimeout(r, 1));
+          method.config.headers.Authorization = ctx.useAlovaContext(id).token as string;
+          // Even a hook that turns sharing back on is overridden.
+          method.config.shareRequest = true;
+        }
+      : (method: { config: { headers: Record<string, string> } }) => {
+          method.config.headers.Authorization = ctx.useAlovaContext(id).token as string;
+        };
+    const instance = create({
+      baseURL: base,
+      requestAdapter,
+      beforeRequest,
+      responded: (r: Response) => r.json(),
+      ...(create === (createAlova2 as never) ? {} : { id }),
+      shareRequest: false,
+      ...noCache,
+    });
+    const send = (token: string, p: string) =>
+      ctx.runInAlovaContext(async () => {
+        // provide: false is the control (the instance used without provideAlovaContext).
+        const api = provide ? ctx.provideAlovaContext(instance, id, { token }) : (ctx.provideAlovaContext({}, id, { token }), instance);
+        return await api.Get(p, { shareRequest: true });
+      });
+    return { instance, send };
+  }
+
+  const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+  for (const [label, factory] of versions) {
+    for (const asyncHook of [false, true]) {
+      it(`${label}, ${asyncHook ? 'async' : 'sync'} hook: every user gets their own response`, async () => {
+        const id = `share-${label}-${asyncHook}`;
+        const { send } = factory(id, true, asyncHook);
+        const got = (await Promise.all(users.map((u) => send(u, `/share-${id}`)))) as { user: string }[];
+        expect(got.map((g) => g.user)).toEqual(users);
+      });
+    }
+    it(`${label}, control: without provideAlovaContext the per-method option merges users`, async () => {
+      const id = `share-control-${label}`;
+      const { send } = factory(id, false, false);
+      const got = (await Promise.all(users.map((u) => send(u, `/share-${id}`)))) as { user: string }[];
+      expect(new Set(got.map((g) => g.user)).size).toBeLessThan(users.length);
+    });
+  }
+
+  it('the hook is wrapped once per instance, and the original hook still runs', async () => {
+    let calls = 0;
+    const id = 'share-once';
+    const instance = createAlova({
+      baseURL: base,
+      requestAdapter: adapterFetch(),
+      beforeRequest(method) {
+        calls++;
+        method.config.headers.Authorization = ctx.useAlovaContext(id).token as string;
+      },
+      responded: (r: Response) => r.json(),
+      id,
+      shareRequest: false,
+      cacheFor: null,
+    });
+    const first = instance.options.beforeRequest;
+    await ctx.runInAlovaContext(async () => ctx.provideAlovaContext(instance, id, { token: 'a' }).Get('/once'));
+    const wrapped = instance.options.beforeRequest;
+    expect(wrapped).not.toBe(first);
+    const out = await ctx.runInAlovaContext(async () => ctx.provideAlovaContext(instance, id, { token: 'b' }).Get('/once'));
+    expect(instance.options.beforeRequest).toBe(wrapped);
+    expect(out).toEqual({ user: 'b', path: '/once' });
+    expect(calls).toBe(2);
   });
 });
