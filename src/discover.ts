@@ -144,7 +144,13 @@ export function discover(options: DiscoverOptions): DiscoverResult {
     result.files.push({ abs, rel: relPath });
   };
 
-  const child = (relDir: string, name: string) => (relDir === '.' ? name : relDir === '/' ? '/' + name : relDir + '/' + name);
+  // Appending names to the root's relative path equals path.relative(cwd, child) unless the walk
+  // goes back into the working directory, i.e. unless cwd lies inside the root (`..` then
+  // re-entering). For such a root every path is computed with path.relative.
+  const cwdAbs = path.resolve(options.cwd);
+  let exactRel = false;
+  const child = (relDir: string, name: string, abs: string) =>
+    exactRel ? rel(abs) : relDir === '.' ? name : relDir === '/' ? '/' + name : relDir + '/' + name;
 
   /**
    * `knownReal` is the directory's real path when it is a plain (non-symlink) child of a directory
@@ -180,7 +186,7 @@ export function discover(options: DiscoverOptions): DiscoverResult {
     const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const e of entries) {
       const abs = prefix + e.name;
-      const relPath = child(relDir, e.name);
+      const relPath = child(relDir, e.name, abs);
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       const isLink = e.isSymbolicLink();
@@ -220,6 +226,7 @@ export function discover(options: DiscoverOptions): DiscoverResult {
       result.missing.push(options.paths[i]);
       return;
     }
+    exactRel = cwdAbs !== abs && cwdAbs.startsWith(abs.endsWith(path.sep) ? abs : abs + path.sep);
     if (st.isDirectory()) walkDir(abs, rel(abs), gitLayersFor(abs));
     else if (st.isFile()) addFile(abs, rel(abs), true);
   });
