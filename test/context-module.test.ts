@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlova } from 'alova';
@@ -277,4 +278,31 @@ describe('per-method shareRequest: true cannot merge requests of different users
     expect(out).toEqual({ user: 'b', path: '/once' });
     expect(calls).toBe(2);
   });
+});
+
+describe('the share guard in every flavour calls the hook as alova does (no `this`)', () => {
+  for (const flavor of ['mjs', 'cjs'] as const) {
+    it(`${flavor}: the user's hook sees this === undefined, and still runs once per request`, async () => {
+      const file = path.join(dir, `flavour-${flavor}.${flavor}`);
+      fs.writeFileSync(file, renderContextModule(flavor));
+      const mod = (flavor === 'cjs' ? createRequire(import.meta.url)(file) : await import(file)) as Ctx;
+      const seen: unknown[] = [];
+      const id = `this-${flavor}`;
+      const instance = createAlova({
+        baseURL: base,
+        requestAdapter: adapterFetch(),
+        beforeRequest(this: unknown, method) {
+          seen.push(this);
+          method.config.headers.Authorization = mod.useAlovaContext(id).token as string;
+        },
+        responded: (r: Response) => r.json(),
+        id,
+        shareRequest: false,
+        cacheFor: null,
+      });
+      const out = await mod.runInAlovaContext(async () => mod.provideAlovaContext(instance, id, { token: 'carol' }).Get('/this'));
+      expect(out).toEqual({ user: 'carol', path: '/this' });
+      expect(seen).toEqual([undefined]);
+    });
+  }
 });
