@@ -7,6 +7,7 @@
  */
 import type { EditRecord, ReviewItem } from './records.js';
 import { type MigrateOptions, TransformParseError, migrateSource } from '../transforms/ssr-singleton.js';
+import { PERSISTENT_RULES } from '../transforms/lib/rules.js';
 import type { ContextFlavor } from '../transforms/lib/context-module.js';
 
 export interface TransformInput {
@@ -45,7 +46,7 @@ export function transformFile(input: TransformInput, options: MigrateOptions, st
   if (result.output !== null && stage.verify !== false) {
     try {
       const again = migrateSource(result.output, input.abs, opts);
-      if (again.output !== null || again.items.length) {
+      if (again.output !== null || again.items.some((i) => !PERSISTENT_RULES.has(i.ruleId))) {
         return { kind: 'failed', ruleId: 'not-idempotent', reason: 'a second run would change the output again; the file was left unchanged (please report this)' };
       }
     } catch (err) {

@@ -191,6 +191,9 @@ interface Capture {
   refs: Path[];
 }
 
+/** alova's request methods and the position of their config argument (alova 2 and 3). */
+const METHOD_CONFIG_ARGUMENT: Record<string, number> = { Request: 0, Get: 1, Head: 1, Options: 1, Post: 2, Put: 2, Patch: 2, Delete: 2 };
+
 class FileMigration {
   private readonly j = jscodeshift;
   private root!: ReturnType<typeof jscodeshift>;
@@ -252,7 +255,9 @@ class FileMigration {
     const classFields = calls.filter((p) => !isPerRequest(p) && inClassField(p));
     const unsafe = calls.filter((p) => !isPerRequest(p) && !inClassField(p)).map((p) => ({ path: p, problems: this.singletonProblems(p) })).filter((u) => u.problems.length);
     const apps = this.options.wiring === 'middleware' && this.options.index?.middlewareApps?.includes(path.resolve(this.filePath)) ? this.findApps().filter((a) => !a.present && !a.blocked) : [];
-    if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0 && unsafe.length === 0 && apps.length === 0 && classFields.length === 0) return empty;
+    // Reported whatever else happens to the file (the code is left as it is): see the rule.
+    const shareItems = this.methodShareItems();
+    if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0 && unsafe.length === 0 && apps.length === 0 && classFields.length === 0) return { ...empty, items: shareItems };
 
     this.style = detectStyle(this.text, this.ast.style);
     this.collectTemplateRanges();
@@ -294,7 +299,7 @@ class FileMigration {
         const keep = this.items.filter((i) => i.kind === 'security');
         return {
           ...empty,
-          items: [...keep, this.item(err.ruleId, err.node, err.detail)],
+          items: [...keep, this.item(err.ruleId, err.node, err.detail), ...shareItems],
           factoryIdsDefined: [...this.definedFactoryIds],
           factoryIdsUsed: [...this.usedFactoryIds],
         };
@@ -323,7 +328,7 @@ class FileMigration {
     return {
       output: output === this.text ? null : output,
       edits: output === this.text ? [] : this.records,
-      items: this.items,
+      items: [...this.items, ...shareItems],
       factoriesMigrated: this.factoriesMigrated,
       callSitesRewired: this.wraps.length,
       contextFlavor: output === this.text ? null : this.flavor(),
@@ -331,6 +336,30 @@ class FileMigration {
       factoryIdsUsed: [...this.usedFactoryIds],
       callSitesByFactory: this.callSitesByFactory,
     };
+  }
+
+  /**
+   * Method configs that ask for in-flight sharing: `x.Get(url, { shareRequest: true })` (anything
+   * but a literal `false`). A per-method value overrides the instance's `shareRequest: false`.
+   * The receiver is not resolved: the option name is alova's own.
+   */
+  private methodShareItems(): ReviewItem[] {
+    const out: ReviewItem[] = [];
+    for (const call of this.ast.calls) {
+      const callee = unwrapExpression(call.callee);
+      if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') continue;
+      const at = METHOD_CONFIG_ARGUMENT[callee.property.name];
+      if (at === undefined) continue;
+      const cfg = unwrapExpression(call.arguments[at]);
+      if (cfg?.type !== 'ObjectExpression') continue;
+      for (const p of cfg.properties) {
+        if (p.type !== 'ObjectProperty' || staticKey(p) !== 'shareRequest') continue;
+        const v = unwrapExpression(p.value);
+        if (v.type === 'BooleanLiteral' && v.value === false) continue;
+        out.push(this.item('method-share-request', p));
+      }
+    }
+    return out;
   }
 
   private parse(): void {

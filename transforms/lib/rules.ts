@@ -214,6 +214,13 @@ export const rules = {
     description: 'a baseURL/timeout that reads changeable module state (process.env, a call) is now evaluated once when the module loads',
     hint: 'Make sure the value is final when the module loads (load dotenv first), or move it into beforeRequest by hand.',
   },
+  'method-share-request': {
+    kind: 'warning',
+    severity: 'warning',
+    description:
+      'a Method sets its own shareRequest (not false), which overrides the instance: migrated instances turn it off at run time (identical requests are no longer merged), but an instance the tool does not guard (Next.js path, module-level singleton) would merge requests of different users',
+    hint: 'Set it to false, or remove it: sharing in-flight requests is not safe on a shared instance.',
+  },
   'shared-cache': {
     kind: 'warning',
     severity: 'warning',
@@ -231,3 +238,9 @@ export const rules = {
 } as const satisfies Record<string, RuleMeta>;
 
 export type RuleId = keyof typeof rules;
+
+/**
+ * Findings about code the migration leaves as it is: they are reported on every run, migrated code
+ * included, so the idempotency check (a second run reports nothing) ignores them.
+ */
+export const PERSISTENT_RULES: ReadonlySet<string> = new Set(['method-share-request']);
