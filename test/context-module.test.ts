@@ -177,19 +177,39 @@ describe('request context with real alova', () => {
     ]);
   });
 
-  it('values the guard cannot compare (a fresh closure per factory call) do not count as different data', async () => {
+  it('values the guard cannot compare (a fresh closure, a class instance) count as DIFFERENT data: it throws rather than guess', async () => {
     const id = 't10';
     const instance = migratedFactory(id, 'request').instance;
-    const createApi = (token: string) => ctx.provideAlovaContext(instance, id, { token, log: (m: string) => m });
+    const withLogger = (token: string) => ctx.provideAlovaContext(instance, id, { token, log: (m: string) => m });
+    await expect(
+      ctx.runInAlovaContext(async () => {
+        withLogger('user-A');
+        return ctx.runInAlovaContext(async () => withLogger('user-A').Get('/again'));
+      }),
+    ).rejects.toThrow(/called twice in one request with different data/);
+    class User {
+      token: string;
+      constructor(token: string) {
+        this.token = token;
+      }
+    }
+    const asUser = (user: User) => ctx.provideAlovaContext(instance, id, { user });
+    await expect(
+      ctx.runInAlovaContext(async () => {
+        asUser(new User('admin'));
+        return ctx.runInAlovaContext(async () => asUser(new User('bob')).Get('/me'));
+      }),
+    ).rejects.toThrow(/called twice in one request with different data/);
+    // The very same object is fine, and so are equal plain data.
+    const alice = new User('alice');
     const out = await ctx.runInAlovaContext(async () => {
-      const api = createApi('user-A');
-      const again = await ctx.runInAlovaContext(async () => createApi('user-A').Get('/again'));
-      return [await api.Get('/me'), again];
+      asUser(alice);
+      return ctx.runInAlovaContext(async () => {
+        const twice = asUser(alice);
+        return twice === instance;
+      });
     });
-    expect(out).toEqual([
-      { user: 'user-A', path: '/me' },
-      { user: 'user-A', path: '/again' },
-    ]);
+    expect(out).toBe(true);
   });
 });
 
