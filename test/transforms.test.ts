@@ -230,3 +230,39 @@ describe('rule catalogue', () => {
     for (const id of ruleIds) expect(rules[id].description.length).toBeGreaterThan(10);
   });
 });
+
+/**
+ * The hoisted instance runs its options when the module loads, where the factory used to run them
+ * per request: a migrated JavaScript module must load wherever the original did (no TDZ error from
+ * a helper that reads a later const, no missing name). Each module is imported in a child process,
+ * with the real alova and the generated context module next to it.
+ */
+describe('migrated JavaScript fixtures load like their inputs', () => {
+  const jsCases = cases.filter((c) => c.output !== null && /\.(js|mjs|cjs)$/.test(c.ext));
+  const loads = (dir: string, file: string) =>
+    spawnSync(process.execPath, ['-e', `import(${JSON.stringify(path.join(dir, file))}).then(() => process.exit(0), (e) => { console.error(String(e && e.message)); process.exit(1); })`], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+  for (const c of jsCases) {
+    it(`${c.name}${c.ext}`, () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alova-load-'));
+      try {
+        const cjs = /\brequire\(/.test(c.output!);
+        fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: cjs ? 'commonjs' : 'module' }));
+        fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+        fs.writeFileSync(path.join(dir, `alova-request-context.${cjs ? 'cjs' : 'mjs'}`), renderContextModule(cjs ? 'cjs' : 'mjs'));
+        fs.writeFileSync(path.join(dir, `input${c.ext}`), c.input);
+        fs.writeFileSync(path.join(dir, `output${c.ext}`), c.output!);
+        const before = loads(dir, `input${c.ext}`);
+        // Inputs that cannot load on their own (they import files the fixture does not have) prove nothing.
+        if (before.status !== 0) return;
+        const after = loads(dir, `output${c.ext}`);
+        expect(after.stderr).toBe('');
+        expect(after.status).toBe(0);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+  it('covers the hoisting case that used to fail (a helper reading a later const)', () => {
+    expect(jsCases.map((c) => c.name)).toContain('hoist-below-helper-reads');
+  });
+});

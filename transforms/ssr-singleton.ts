@@ -214,6 +214,8 @@ class FileMigration {
   private usedFactoryIds = new Set<string>();
   private callSitesByFactory: Record<string, number> = {};
   private unresolvedFactoryCalls: { path: Path; ids: string[] }[] = [];
+  /** Returns of an unsent Method (through a variable) from a wrapped async function -> that function. */
+  private methodReturns = new Map<Node, Node>();
   private importsCache: Map<string, string> | null = null;
   private ast!: AstIndex;
   private comments: Node[] = [];
@@ -1304,8 +1306,13 @@ class FileMigration {
       case 'ExpressionStatement':
         // A dropped Method is never sent; a dropped helper call that was given the instance may keep it.
         return allowDrop;
-      case 'ReturnStatement':
-        return this.returnConsumed(up, fnPath, depth);
+      case 'ReturnStatement': {
+        const ok = this.returnConsumed(up, fnPath, depth);
+        // Returned from the wrapped (async) function itself: the wrapper must `return await` it,
+        // even when the return does not name the instance (`return request`).
+        if (ok && enclosingFunction(up)?.node === fnPath.node) this.methodReturns.set(parent, fnPath.node);
+        return ok;
+      }
       case 'ArrowFunctionExpression':
         return parent.body === up.node && this.returnConsumed(up, fnPath, depth);
       case 'MemberExpression':
@@ -1343,7 +1350,11 @@ class FileMigration {
           const mp = u.parent?.node;
           return (mp?.type === 'MemberExpression' || mp?.type === 'OptionalMemberExpression') && u.name === 'object' && !mp.computed && !['then', 'catch', 'finally', 'send'].includes(mp.property.name);
         };
-        return uses.every((q) => nonSending(q) || this.methodConsumed(q, fnPath, depth + 1));
+        // A use inside another function (`queue.push(() => m.send())`, a listener, a timer) may
+        // send it later, from whatever request is running then: only uses in the declaring
+        // function itself count as sent here.
+        const declaringFn = enclosingFunction(pp!)?.node;
+        return uses.every((q) => nonSending(q) || (enclosingFunction(q)?.node === declaringFn && this.methodConsumed(q, fnPath, depth + 1)));
       }
       default:
         return false;
@@ -1362,8 +1373,9 @@ class FileMigration {
   /** A Method returned from the wrapped function is awaited there; from a callback, only if the callback's result is. */
   private returnConsumed(up: Path, fnPath: Path, depth: number): boolean {
     const owner = enclosingFunction(up);
-    // Returned from the wrapped function: async ones get `return await`, sync ones are reported by wrapFrom.
-    if (owner === fnPath) return true;
+    // Returned from the wrapped function: an async one gets `return await` inside the wrapper; a
+    // sync one would hand the unsent Method to its caller, outside the context.
+    if (owner === fnPath || owner?.node === fnPath.node) return !!fnPath.node.async;
     // A callback of `.map(...)`: its results are consumed when the map result is.
     const ownerUp = owner ? skipWrappersUp(owner) : null;
     const callPath: Path | null = ownerUp?.parent ?? null;
@@ -1649,6 +1661,7 @@ class FileMigration {
     const { eol, indent: unit } = this.style;
     const run = CONTEXT_EXPORTS.run;
     if (this.wraps.length) this.needed.add(run);
+    const awaited = new Set<Node>();
     for (const w of this.wraps) {
       const depth = this.wraps.filter((o) => o !== w && o.mode !== 'expr' && o.first.start < w.first.start && w.first.start <= o.last.end).length;
       if (w.mode === 'expr') {
@@ -1668,7 +1681,10 @@ class FileMigration {
         this.edits.push({ start: ls, end: ls, text: unit, droppable: true, order: -1 });
       }
       // A Method is a lazy thenable: one returned unsent must still be sent inside the context.
-      for (const r of w.returns) {
+      const methodReturns = [...this.methodReturns].filter(([r, fn]) => fn === w.fn && w.isAsync && r.start >= w.first.start && r.end <= w.last.end).map(([r]) => r);
+      for (const r of new Set([...w.returns, ...methodReturns])) {
+        if (awaited.has(r)) continue;
+        awaited.add(r);
         const arg = r.argument;
         if (!arg || arg.type === 'AwaitExpression' || isStaticValue(arg)) continue;
         const { start, end } = exprRange(this.text, arg);
@@ -1804,6 +1820,36 @@ class FileMigration {
     // Module-level consts the options read eagerly must be initialised before the instance.
     const eagerNames = new Set<string>();
     walkEager(cfg, (n) => n.type === 'Identifier' && eagerNames.add(n.name));
+    // A module-level function the options call (`responded: jsonResponder()`) runs at load too, so
+    // whatever its body reads must be initialised first as well, transitively through the module
+    // functions it names. Conservative: every name in such a body counts, even in nested closures.
+    const moduleFns = new Map<string, Node>();
+    for (const st of this.program.body) {
+      const decl = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
+      if (decl?.type === 'FunctionDeclaration' && decl.id) moduleFns.set(decl.id.name, decl);
+      if (decl?.type === 'VariableDeclaration') {
+        for (const d of decl.declarations) {
+          const init = d.init ? unwrapExpression(d.init) : null;
+          if (d.id.type === 'Identifier' && init && isFunction(init)) moduleFns.set(d.id.name, init);
+        }
+      }
+    }
+    const pendingFns = [...eagerNames].filter((n) => moduleFns.has(n));
+    const followed = new Set<string>();
+    while (pendingFns.length) {
+      const name = pendingFns.pop()!;
+      if (followed.has(name)) continue;
+      followed.add(name);
+      const stack: Node[] = [moduleFns.get(name)!];
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (n.type === 'Identifier' && !eagerNames.has(n.name)) {
+          eagerNames.add(n.name);
+          if (moduleFns.has(n.name)) pendingFns.push(n.name);
+        }
+        forEachChildNode(n, (c) => stack.push(c));
+      }
+    }
     for (const st of this.program.body) {
       if (st.start < at) continue;
       const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
