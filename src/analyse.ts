@@ -56,6 +56,7 @@ export async function analyseProject(
   allFiles: { abs: string; rel: string }[],
   candidates: SourceFile[],
   describeMany: DescribeMany = describeInProcess,
+  foreign: { abs: string; rel: string }[] = [],
 ): Promise<Analysis> {
   const { baseUrl, paths } = readTsconfigPaths(root);
   const index: ProjectIndex = { root, files: allFiles.map((f) => f.abs), baseUrl, paths, factories: {}, exports: {} };
@@ -110,6 +111,7 @@ export async function analyseProject(
     }
   }
   markPublicApi(index, root);
+  markForeignUsers(index, foreign);
   return { index, relevant: [...relevant.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)) };
 }
 
@@ -198,6 +200,41 @@ function mayDefineFactories(text: string, names: Set<string>): boolean {
   return false;
 }
 
+
+/**
+ * A factory named in a .vue/.svelte/.astro/.mdx file (by an exported name, or through an import of
+ * a module that exports it) may be called there, where the tool cannot wire the call: it is not
+ * migrated. Matching is textual, so a mention in a comment also counts (conservative).
+ */
+function markForeignUsers(index: ProjectIndex, foreign: { abs: string; rel: string }[]): void {
+  if (!foreign.length) return;
+  // Per factory: the names it is exported under and the stems of the modules that export it.
+  const byId = new Map<string, { names: Set<string>; stems: Set<string> }>();
+  for (const [file, exp] of Object.entries(index.exports)) {
+    for (const [name, id] of Object.entries(exp)) {
+      const e = byId.get(id) ?? { names: new Set<string>(), stems: new Set<string>() };
+      if (name !== 'default' && name !== 'module.exports') e.names.add(name);
+      e.stems.add(moduleStem(file));
+      byId.set(id, e);
+    }
+  }
+  const live = [...byId].filter(([id]) => index.factories[id]?.migratable);
+  if (!live.length) return;
+  const any = mentionMatcher(
+    live.flatMap(([, e]) => [...e.names]),
+    live.flatMap(([, e]) => [...e.stems]),
+  );
+  for (const f of foreign) {
+    const r = readIf(f.abs, (bytes) => any(bytes.toString('latin1')));
+    if (r.kind !== 'match') continue;
+    for (const [id, e] of live) {
+      const factory = index.factories[id];
+      if (!factory.migratable || !mentionMatcher(e.names, e.stems)(r.text)) continue;
+      factory.migratable = false;
+      factory.reason = `it is mentioned in ${f.rel}, a ${path.extname(f.rel).slice(1)} file the tool does not parse, so a call there could not be wired`;
+    }
+  }
+}
 
 /** A factory reachable from the package's own entry points is public API: its callers are unknown. */
 function markPublicApi(index: ProjectIndex, root: string): void {

@@ -198,7 +198,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
       (f) => describeOne(f, idx),
     );
   };
-  const analysis = candidates.length ? await analyseProject(projectRoot, readable, candidates, describeMany) : { index: null, relevant: [] as SourceFile[] };
+  const analysis = candidates.length ? await analyseProject(projectRoot, readable, candidates, describeMany, found.foreign) : { index: null, relevant: [] as SourceFile[] };
   if (options.wiring === 'middleware' && analysis.index) {
     // One context middleware per Express/Koa/Fastify app; handlers then need no wrapper.
     const { describeApps } = await import('../transforms/ssr-singleton.js');

@@ -213,7 +213,7 @@ class FileMigration {
   private definedFactoryIds = new Set<string>();
   private usedFactoryIds = new Set<string>();
   private callSitesByFactory: Record<string, number> = {};
-  private unresolvedFactoryCalls: { path: Path; ids: string[] }[] = [];
+  private unresolvedFactoryCalls: { path: Path; ids: string[]; ruleId?: RuleId; detail?: string }[] = [];
   /** Returns of an unsent Method (through a variable) from a wrapped async function -> that function. */
   private methodReturns = new Map<Node, Node>();
   private importsCache: Map<string, string> | null = null;
@@ -278,7 +278,7 @@ class FileMigration {
       for (const u of unsafe) this.fixSingleton(u.path, u.problems);
       for (const u of this.unresolvedFactoryCalls) {
         u.ids.forEach((id) => this.usedFactoryIds.add(id));
-        throw new Blocked('unresolved-factory-call', u.path.node, u.path.node.callee.name);
+        throw new Blocked(u.ruleId ?? 'unresolved-factory-call', u.path.node, u.detail ?? u.path.node.callee?.name);
       }
       for (const call of perRequest) this.migrateCall(call);
       for (const { path: callPath, factory } of imported) {
@@ -1477,7 +1477,21 @@ class FileMigration {
     const direct = new Map<string, IndexedFactory>();
     const namespaces = new Map<string, Record<string, string>>();
     const moduleOf = (spec: string) => resolveSpecifier(index, abs, spec);
+    const factoryIdsOf = (target: string) => [...new Set(Object.values(index.exports[target] ?? {}))];
+    // A factory module reached in a way the index cannot follow: its callers through it are
+    // invisible, so the factories must stay unchanged (blocked through the project fixed point).
+    const untraceable = (node: Node, target: string, detail: string) => {
+      const ids = factoryIdsOf(target);
+      if (ids.length) this.unresolvedFactoryCalls.push({ path: this.ast.pathOf(node), ids, ruleId: 'untraceable-factory-use', detail });
+    };
+    const followedLoads = new Set<Node>();
     for (const st of this.program.body) {
+      // `export * as api from './api'`: the namespace's users elsewhere are not followed.
+      if (st.type === 'ExportNamedDeclaration' && st.source && st.exportKind !== 'type') {
+        const ns = (st.specifiers ?? []).find((sp: Node) => sp.type === 'ExportNamespaceSpecifier');
+        const target = ns ? moduleOf(st.source.value) : null;
+        if (ns && target) untraceable(ns, target, 'export * as re-exports the factories under a namespace');
+      }
       if (st.type === 'ImportDeclaration' && st.importKind !== 'type') {
         const target = moduleOf(st.source.value);
         if (!target) continue;
@@ -1498,6 +1512,7 @@ class FileMigration {
         for (const d of st.declarations) {
           const init = unwrapExpression(d.init);
           if (!isRequireCall(init) || init.arguments[0]?.type !== 'StringLiteral') continue;
+          followedLoads.add(init);
           const target = moduleOf(init.arguments[0].value);
           if (!target) continue;
           if (d.id.type === 'Identifier') {
@@ -1509,8 +1524,9 @@ class FileMigration {
               const key = staticKey(prop);
               const f = key ? exportedFactory(index, target, key) : null;
               if (f && prop.value?.type === 'Identifier') direct.set(prop.value.name, f);
+              else if (f || (prop.type === 'RestElement' && factoryIdsOf(target).length)) untraceable(prop, target, 'the factory is taken out of require() in a way that is not followed');
             }
-          }
+          } else if (factoryIdsOf(target).length) untraceable(d.id, target, 'require() result destructured in a way that is not followed');
         }
       }
     }
@@ -1526,6 +1542,42 @@ class FileMigration {
       if (this.moduleImports().has(callee.name) || this.declaredAtModuleLevel(callee.name)) continue;
       if (!this.ast.resolvesToModuleScope(callee, callee.name)) continue;
       this.unresolvedFactoryCalls.push({ path: this.ast.pathOf(node), ids: exportedNames.get(callee.name)! });
+    }
+    // import() and require() anywhere else (inside a function, a conditional...) load the factory
+    // module out of the index's sight.
+    for (const node of this.ast.calls) {
+      if (followedLoads.has(node)) continue;
+      const dynamicImport = node.callee.type === 'Import';
+      if (!dynamicImport && !isRequireCall(node)) continue;
+      const arg = node.arguments[0];
+      const target = arg?.type === 'StringLiteral' ? moduleOf(arg.value) : null;
+      if (target) untraceable(node, target, dynamicImport ? 'import() of a factory module' : 'require() of a factory module outside a top-level declaration');
+    }
+    // A namespace (`import * as lib`, a default import or require() of the module object) may only
+    // be used as `lib.name`, with factories called right there: anything else hands the factories
+    // to code the index does not see.
+    for (const [local, exp] of namespaces) {
+      const target = Object.keys(index.exports).find((k) => index.exports[k] === exp);
+      for (const ref of this.ast.identifiersNamed(local)) {
+        const parent = this.ast.parentOf(ref);
+        if (!parent) continue;
+        if (parent.type === 'ImportNamespaceSpecifier' || parent.type === 'ImportDefaultSpecifier' || parent.type === 'ImportSpecifier') continue;
+        if (parent.type === 'VariableDeclarator' && parent.id === ref) continue;
+        if (parent.type === 'TSQualifiedName' || parent.type === 'TSTypeQuery' || parent.type === 'TSTypeReference') continue;
+        if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === ref && !parent.computed) continue;
+        if ((parent.type === 'ObjectProperty' || parent.type === 'ClassProperty') && parent.key === ref && !parent.computed && parent.value !== ref) continue;
+        if (!this.ast.resolvesToModuleScope(ref, local)) continue;
+        const member = (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === ref ? parent : null;
+        if (member && !member.computed) {
+          const name = member.property.name;
+          if (!exp[name]) continue;
+          const call = this.ast.parentOf(member);
+          if ((call?.type === 'CallExpression' || call?.type === 'NewExpression' || call?.type === 'OptionalCallExpression') && call.callee === member) continue;
+          if (target) untraceable(member, target, `${local}.${name} is used without calling it`);
+          continue;
+        }
+        if (target) untraceable(ref, target, `the module object ${local} is used in a way that is not followed`);
+      }
     }
     if (!direct.size && !namespaces.size) return [];
     const out: { path: Path; factory: IndexedFactory }[] = [];

@@ -152,6 +152,12 @@ export const rules = {
     description: 'the factory is exported; its callers in other files must be wired too',
     hint: 'Run the tool on the whole project (all callers), or wire the callers with runInAlovaContext by hand.',
   },
+  'untraceable-factory-use': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'a factory module is reached in a way the index cannot follow (a namespace destructured, passed on or indexed, import(), require() inside code, export * as), so not every caller can be proven wired',
+    hint: 'Import the factory by name at the top of the file (import { createApi } from ...) and call it directly, then re-run; or wire that caller by hand.',
+  },
   'unresolved-factory-call': {
     kind: 'manual-review',
     severity: 'error',
