@@ -56,7 +56,7 @@ export async function analyseProject(
   allFiles: { abs: string; rel: string }[],
   candidates: SourceFile[],
   describeMany: DescribeMany = describeInProcess,
-  foreign: { abs: string; rel: string }[] = [],
+  outside: OutsideFile[] = [],
 ): Promise<Analysis> {
   const { baseUrl, paths } = readTsconfigPaths(root);
   const index: ProjectIndex = { root, files: allFiles.map((f) => f.abs), baseUrl, paths, factories: {}, exports: {} };
@@ -111,7 +111,7 @@ export async function analyseProject(
     }
   }
   markPublicApi(index, root);
-  markForeignUsers(index, foreign);
+  markOutsideUsers(index, outside);
   return { index, relevant: [...relevant.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)) };
 }
 
@@ -201,13 +201,23 @@ function mayDefineFactories(text: string, names: Set<string>): boolean {
 }
 
 
+/** A project file this run reads but does not migrate, and why. */
+export interface OutsideFile {
+  abs: string;
+  rel: string;
+  /** e.g. "a vue file the tool does not parse", "outside the given paths". */
+  why: string;
+}
+
 /**
- * A factory named in a .vue/.svelte/.astro/.mdx file (by an exported name, or through an import of
- * a module that exports it) may be called there, where the tool cannot wire the call: it is not
- * migrated. Matching is textual, so a mention in a comment also counts (conservative).
+ * A factory named in a file the run does not migrate (a .vue/.svelte/.astro/.mdx component, or a
+ * project file outside the given paths, excluded by --ignore or not selected by --changed-since),
+ * by an exported name or through an import of a module that exports it, may be called there,
+ * where the call could not be wired: it is not migrated. Matching is textual, so a mention in a
+ * comment also counts (conservative).
  */
-function markForeignUsers(index: ProjectIndex, foreign: { abs: string; rel: string }[]): void {
-  if (!foreign.length) return;
+function markOutsideUsers(index: ProjectIndex, outside: OutsideFile[]): void {
+  if (!outside.length) return;
   // Per factory: the names it is exported under and the stems of the modules that export it.
   const byId = new Map<string, { names: Set<string>; stems: Set<string> }>();
   for (const [file, exp] of Object.entries(index.exports)) {
@@ -224,14 +234,14 @@ function markForeignUsers(index: ProjectIndex, foreign: { abs: string; rel: stri
     live.flatMap(([, e]) => [...e.names]),
     live.flatMap(([, e]) => [...e.stems]),
   );
-  for (const f of foreign) {
+  for (const f of outside) {
     const r = readIf(f.abs, (bytes) => any(bytes.toString('latin1')));
     if (r.kind !== 'match') continue;
     for (const [id, e] of live) {
       const factory = index.factories[id];
       if (!factory.migratable || !mentionMatcher(e.names, e.stems)(r.text)) continue;
       factory.migratable = false;
-      factory.reason = `it is mentioned in ${f.rel}, a ${path.extname(f.rel).slice(1)} file the tool does not parse, so a call there could not be wired`;
+      factory.reason = `it is mentioned in ${f.rel}, ${f.why}, so a call there could not be wired`;
     }
   }
 }
