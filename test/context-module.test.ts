@@ -85,10 +85,44 @@ describe('request context with real alova', () => {
     expect(b).toMatchObject({ user: 'bob' });
   });
 
-  it('a synchronous callback that returns an unsent Method loses the context: the request fails loudly (why method-escapes-context is reported)', async () => {
-    const { createApi } = migratedFactory('t2', 'request');
+  it('an unsent Method that leaves the context is still sent with its own request\'s data (the handle binds it)', async () => {
+    const { createApi, instance } = migratedFactory('t2', 'request');
     const method = ctx.runInAlovaContext(() => createApi('alice').Get('/me'));
-    await expect(method).rejects.toThrow(/sent outside its request context.*runInAlovaContext/);
+    // Sent later, from inside another user's request: still alice's request.
+    const sent = await ctx.runInAlovaContext(async () => {
+      createApi('bob');
+      return await method;
+    });
+    expect(sent).toEqual({ user: 'alice', path: '/me' });
+    // Control: a Method made from the bare shared instance has no request of its own.
+    const bare = ctx.runInAlovaContext(() => (createApi('alice'), instance.Get('/bare')));
+    await expect(bare).rejects.toThrow(/sent outside its request context.*runInAlovaContext/);
+  });
+
+  it('a handle kept on the request (req.api) and used later from an event listener sends with its own request\'s data', async () => {
+    const { createApi, instance } = migratedFactory('t2b', 'request');
+    const { EventEmitter } = await import('node:events');
+    const bus = new EventEmitter();
+    const viaHandle = new Promise((resolve) => {
+      ctx.runInAlovaContext(() => {
+        const req = { api: createApi('alice') };
+        bus.once('message', (p: string) => resolve(req.api.Get(p)));
+      });
+    });
+    const viaBare = new Promise((resolve, reject) => {
+      ctx.runInAlovaContext(() => {
+        createApi('alice');
+        bus.once('message', (p: string) => instance.Get(p).then(resolve, reject));
+      });
+    });
+    // mallory's request publishes: the listeners run inside her context.
+    await ctx.runInAlovaContext(async () => {
+      createApi('mallory');
+      bus.emit('message', '/messages/42');
+    });
+    expect(await viaHandle).toEqual({ user: 'alice', path: '/messages/42' });
+    // Control: the bare shared instance would have used mallory's token.
+    expect(await viaBare).toEqual({ user: 'mallory', path: '/messages/42' });
   });
 
   it('the factory outside any context throws an error that names the fix', () => {
@@ -203,11 +237,8 @@ describe('request context with real alova', () => {
     // The very same object is fine, and so are equal plain data.
     const alice = new User('alice');
     const out = await ctx.runInAlovaContext(async () => {
-      asUser(alice);
-      return ctx.runInAlovaContext(async () => {
-        const twice = asUser(alice);
-        return twice === instance;
-      });
+      const first = asUser(alice);
+      return first === asUser(alice) && first !== instance && Object.getPrototypeOf(first) === instance;
     });
     expect(out).toBe(true);
   });
