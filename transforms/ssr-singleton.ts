@@ -296,6 +296,11 @@ class FileMigration {
       this.planWrapEdits();
       this.planImport();
     } catch (err) {
+      // ast-types' scope analysis asserts node shapes it does not know (a `catch { }` without a
+      // binding): the file cannot be analysed for certain, so it is left for review, not failed.
+      if (!(err instanceof Blocked) && /does not match type/.test(String((err as Error)?.message))) {
+        err = new Blocked('unsupported-syntax', this.program, String((err as Error).message).split('\n')[0]);
+      }
       if (err instanceof Blocked) {
         // Keep non-blocking findings (security) that were found before: they are still true.
         const keep = this.items.filter((i) => i.kind === 'security');
@@ -1242,7 +1247,9 @@ class FileMigration {
   private checkLocalInstance(declaratorPath: Path, fnPath: Path): void {
     const id = declaratorPath.node.id;
     const declaration = declaratorPath.parentPath.node;
-    const scope = declaratorPath.scope;
+    // The scope that declares the name (ast-types gives a catch clause its own scope, but hoists
+    // `const` inside the catch block to the function's scope: compare declaring scopes).
+    const scope = declaratorPath.scope?.lookup(id.name) ?? declaratorPath.scope;
     const refs = collectPaths(fnPath, (n) => n.type === 'Identifier' && n.name === id.name).filter(
       (q) => q.node !== id && isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(id.name) === scope,
     );
@@ -1340,7 +1347,7 @@ class FileMigration {
         // `const m = api.Get(...)`: every use of `m` must send it.
         if (parent.id.type !== 'Identifier') return false;
         const name = parent.id.name;
-        const scope = pp!.scope;
+        const scope = pp!.scope?.lookup(name) ?? pp!.scope;
         const uses = collectPaths(fnPath, (n) => n.type === 'Identifier' && n.name === name).filter(
           (q) => q.node !== parent.id && isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(name) === scope,
         );

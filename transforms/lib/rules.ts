@@ -152,6 +152,12 @@ export const rules = {
     description: 'the factory is exported; its callers in other files must be wired too',
     hint: 'Run the tool on the whole project (all callers), or wire the callers with runInAlovaContext by hand.',
   },
+  'unsupported-syntax': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the file uses syntax the scope analysis cannot read for certain (for example `catch { }` without a binding), so it is left unchanged',
+    hint: 'Give the catch clause a binding (`catch (e) { }`) and re-run, or migrate this file by hand.',
+  },
   'untraceable-factory-use': {
     kind: 'manual-review',
     severity: 'error',
