@@ -1716,6 +1716,16 @@ class FileMigration {
     }
   }
 
+  /** `node` sits in the block or the catch clause of a `try` statement of `fn`. */
+  private insideTry(node: Node, fn: Node): boolean {
+    let child = node;
+    for (let p = this.ast.parentOf(node); p && p !== fn; child = p, p = this.ast.parentOf(p)) {
+      if (isFunction(p)) return false;
+      if (p.type === 'TryStatement' && (p.block === child || p.handler === child)) return true;
+    }
+    return false;
+  }
+
   private planWrapEdits(): void {
     const { eol, indent: unit } = this.style;
     const run = CONTEXT_EXPORTS.run;
@@ -1744,6 +1754,10 @@ class FileMigration {
       for (const r of new Set([...w.returns, ...methodReturns])) {
         if (awaited.has(r)) continue;
         awaited.add(r);
+        // Inside `try`, `return await m` would let the catch/finally see a rejection (or wait for
+        // it) where `return m` did not. The handle already sends m inside its request's store, so
+        // the return is left as it is.
+        if (this.insideTry(r, w.fn)) continue;
         const arg = r.argument;
         if (!arg || arg.type === 'AwaitExpression' || isStaticValue(arg)) continue;
         const { start, end } = exprRange(this.text, arg);
