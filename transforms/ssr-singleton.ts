@@ -1890,50 +1890,82 @@ class FileMigration {
     const prevEnd = body.filter((st) => st.end <= topNode.start).reduce((m: number, st: Node) => Math.max(m, st.end), 0);
     const leading = (this.comments ?? []).filter((c: Node) => c.start >= prevEnd && c.end <= topNode.start);
     let at = Math.min(topNode.start, ...leading.map((c: Node) => c.start));
-    // Module-level consts the options read eagerly must be initialised before the instance.
+    const origAt = at;
+    // Module-level names the options read eagerly must be initialised before the instance.
     const eagerNames = new Set<string>();
     walkEager(cfg, (n) => n.type === 'Identifier' && eagerNames.add(n.name));
-    // A module-level function the options call (`responded: jsonResponder()`) runs at load too, so
-    // whatever its body reads must be initialised first as well, transitively through the module
-    // functions it names. Conservative: every name in such a body counts, even in nested closures.
-    const moduleFns = new Map<string, Node>();
-    for (const st of this.program.body) {
+    // What a module-level declaration runs or reads when the options use it (`responded:
+    // jsonResponder()`, `Responder.create()`, `helpers.make()`, a getter, `Cache.Short`) counts
+    // too, transitively. Conservative: every name in its body or initialiser counts, even in
+    // nested closures.
+    const moduleDecls = new Map<string, Node>();
+    const valueNames = new Set<string>();
+    for (const st of body) {
       const decl = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
-      if (decl?.type === 'FunctionDeclaration' && decl.id) moduleFns.set(decl.id.name, decl);
-      if (decl?.type === 'VariableDeclaration') {
+      if (!decl) continue;
+      if (['FunctionDeclaration', 'ClassDeclaration', 'TSEnumDeclaration', 'TSModuleDeclaration'].includes(decl.type) && decl.id?.type === 'Identifier') {
+        moduleDecls.set(decl.id.name, decl);
+        if (decl.type !== 'FunctionDeclaration') valueNames.add(decl.id.name);
+      }
+      if (decl.type === 'VariableDeclaration') {
         for (const d of decl.declarations) {
-          const init = d.init ? unwrapExpression(d.init) : null;
-          if (d.id.type === 'Identifier' && init && isFunction(init)) moduleFns.set(d.id.name, init);
+          for (const n of patternNames(d.id)) valueNames.add(n);
+          if (d.id.type === 'Identifier' && d.init) moduleDecls.set(d.id.name, d.init);
         }
       }
     }
-    const pendingFns = [...eagerNames].filter((n) => moduleFns.has(n));
+    const pending = [...eagerNames].filter((n) => moduleDecls.has(n));
     const followed = new Set<string>();
-    while (pendingFns.length) {
-      const name = pendingFns.pop()!;
+    while (pending.length) {
+      const name = pending.pop()!;
       if (followed.has(name)) continue;
       followed.add(name);
-      const stack: Node[] = [moduleFns.get(name)!];
+      const stack: Node[] = [moduleDecls.get(name)!];
       while (stack.length) {
         const n = stack.pop()!;
         if (n.type === 'Identifier' && !eagerNames.has(n.name)) {
           eagerNames.add(n.name);
-          if (moduleFns.has(n.name)) pendingFns.push(n.name);
+          if (moduleDecls.has(n.name)) pending.push(n.name);
         }
         forEachChildNode(n, (c) => stack.push(c));
       }
     }
-    for (const st of this.program.body) {
+    for (const st of body) {
       if (st.start < at) continue;
-      const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
+      const decl = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
       if (!decl) continue;
       const names =
         decl.type === 'VariableDeclaration'
           ? decl.declarations.flatMap((d: Node) => patternNames(d.id))
-          : decl.type === 'ClassDeclaration' && decl.id
+          : ['ClassDeclaration', 'TSEnumDeclaration', 'TSModuleDeclaration'].includes(decl.type) && decl.id?.type === 'Identifier'
             ? [decl.id.name]
             : [];
       if (names.some((n: string) => eagerNames.has(n))) at = nextLineStart(this.text, st.end);
+    }
+    // Moving the instance below module-level code that runs at load is refused: that code may reach
+    // the factory (which now needs the instance) before the instance exists.
+    if (at > origAt) {
+      for (const st of body) {
+        if (st.start < origAt || st.end > at) continue;
+        let runs: string | null = null;
+        walkNoFunctions([st], (n) => {
+          if (runs || (n.type !== 'CallExpression' && n.type !== 'NewExpression' && n.type !== 'TaggedTemplateExpression')) return;
+          let root = unwrapExpression(n.type === 'TaggedTemplateExpression' ? n.tag : n.callee);
+          while (root && (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression')) root = unwrapExpression(root.object);
+          if (root?.type === 'Identifier' && moduleDecls.has(root.name)) runs = root.name;
+        });
+        if (runs) throw new Blocked('hoist-order', st, `${runs}(...) runs when the module loads, before the shared instance could be declared`);
+      }
+    }
+    // Module state the options read must not change after the instance is created: the factory
+    // used to read it per request, after the whole module had run (`registry.set(...)` below).
+    for (const st of body) {
+      if (st.start < at || st.type !== 'ExpressionStatement') continue;
+      let touched: string | null = null;
+      walkNoFunctions([st], (n) => {
+        if (!touched && n.type === 'Identifier' && valueNames.has(n.name) && eagerNames.has(n.name)) touched = n.name;
+      });
+      if (touched) throw new Blocked('hoist-order', st, `${touched} is changed after the point where the shared instance would read it`);
     }
     while (at > 0 && this.text[at - 1] !== '\n') at--;
     return at;

@@ -152,6 +152,12 @@ export const rules = {
     description: 'the factory is exported; its callers in other files must be wired too',
     hint: 'Run the tool on the whole project (all callers), or wire the callers with runInAlovaContext by hand.',
   },
+  'hoist-order': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the shared instance cannot be placed at module level safely: module code that runs at load would come before it, or module state its options read changes after it',
+    hint: 'Move the module-level code (or the changes to that state) above the factory, or migrate this factory by hand.',
+  },
   'unsupported-syntax': {
     kind: 'manual-review',
     severity: 'error',
