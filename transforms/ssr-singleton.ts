@@ -1884,9 +1884,22 @@ class FileMigration {
   private hoistPoint(fnPath: Path, cfg: Node): number {
     let top: Path = fnPath;
     while (top.parentPath && top.parentPath.node.type !== 'Program') top = top.parentPath;
-    const topNode = top.node;
-    // Comments directly above the statement (a JSDoc) stay with it: the instance goes above them.
     const body: Node[] = this.program.body;
+    // TypeScript overload signatures must stay right above their implementation: the instance
+    // goes above the first of them.
+    const fnName = (st: Node) => {
+      const d = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
+      return (d?.type === 'FunctionDeclaration' || d?.type === 'TSDeclareFunction') && d.id ? d.id.name : null;
+    };
+    let topNode = top.node;
+    const implName = fnName(topNode);
+    for (let i = body.indexOf(topNode) - 1; implName && i >= 0; i--) {
+      const prev = body[i];
+      const d = prev.type === 'ExportNamedDeclaration' || prev.type === 'ExportDefaultDeclaration' ? prev.declaration : prev;
+      if (d?.type !== 'TSDeclareFunction' || fnName(prev) !== implName) break;
+      topNode = prev;
+    }
+    // Comments directly above the statement (a JSDoc) stay with it: the instance goes above them.
     const prevEnd = body.filter((st) => st.end <= topNode.start).reduce((m: number, st: Node) => Math.max(m, st.end), 0);
     const leading = (this.comments ?? []).filter((c: Node) => c.start >= prevEnd && c.end <= topNode.start);
     let at = Math.min(topNode.start, ...leading.map((c: Node) => c.start));
