@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlova } from 'alova';
+import { createAlova, invalidateCache, queryCache } from 'alova';
 import adapterFetch from 'alova/fetch';
 import { createAlova as createAlova3213 } from 'alova-3213';
 import adapterFetch3213 from 'alova-3213/fetch';
@@ -364,4 +364,55 @@ describe('the share guard in every flavour calls the hook as alova does (no `thi
       expect(seen).toEqual([undefined]);
     });
   }
+});
+
+describe('handles and alova\'s cache and snapshot APIs', () => {
+  function factoryWithSnapshots(id: string) {
+    const instance = createAlova({
+      baseURL: base,
+      requestAdapter: adapterFetch(),
+      beforeRequest(method) {
+        method.config.headers.Authorization = ctx.useAlovaContext(id).token as string;
+      },
+      responded: (r: Response) => r.json(),
+      id,
+      shareRequest: false,
+      snapshots: 1000,
+      cacheLogger: false,
+      l1Cache: ctx.requestScopedCache(id),
+    });
+    return { instance, createApi: (token: string) => ctx.provideAlovaContext(instance, id, { token }) };
+  }
+
+  it('named Methods of one request cannot be found (and sent) by another: each handle has its own snapshots', async () => {
+    const { createApi, instance } = factoryWithSnapshots('snap1');
+    await ctx.runInAlovaContext(async () => createApi('alice').Get('/me', { name: 'me' }));
+    const found = await ctx.runInAlovaContext(async () => createApi('bob').snapshots.match('me'));
+    expect(found).toEqual([]);
+    // Within one request, the handle finds its own.
+    const own = await ctx.runInAlovaContext(async () => {
+      const api = createApi('carol');
+      await api.Get('/me', { name: 'mine' });
+      return api.snapshots.match('mine').length;
+    });
+    expect(own).toBe(1);
+    // Control: the shared instance's own container would have been shared by everyone.
+    expect(instance.snapshots).not.toBe(ctx.runInAlovaContext(() => createApi('x').snapshots));
+  });
+
+  it('queryCache and invalidateCache in the request reach the cache of the request\'s handle', async () => {
+    const { createApi } = factoryWithSnapshots('snap2');
+    hits = 0;
+    const out = await ctx.runInAlovaContext(async () => {
+      const api = createApi('alice');
+      const list = () => api.Get('/list');
+      await list();
+      const cached = await queryCache(list());
+      await invalidateCache(list());
+      await list();
+      return cached;
+    });
+    expect(out).toEqual({ user: 'alice', path: '/list' });
+    expect(hits).toBe(2);
+  });
 });
