@@ -416,3 +416,22 @@ describe('handles and alova\'s cache and snapshot APIs', () => {
     expect(hits).toBe(2);
   });
 });
+
+describe('factories with no request data (and the Next.js path) also return handles', () => {
+  it('outside any context, the handle caches like its own instance did and shares nothing with another handle', async () => {
+    const id = 'nodata';
+    const instance = createAlova({ baseURL: base, requestAdapter: adapterFetch(), responded: (r: Response) => r.json(), id, shareRequest: false, snapshots: 0, cacheLogger: false, l1Cache: ctx.requestScopedCache(id) });
+    const createApi = () => ctx.provideAlovaContext(instance, id, {});
+    hits = 0;
+    const a = createApi();
+    await a.Get('/public');
+    await a.Get('/public');
+    expect(hits).toBe(1);
+    await createApi().Get('/public');
+    expect(hits).toBe(2);
+    // Control: the bare shared instance outside a store caches nothing at all.
+    await instance.Get('/public');
+    await instance.Get('/public');
+    expect(hits).toBe(4);
+  });
+});

@@ -768,9 +768,13 @@ class FileMigration {
 
     // --- replace the call and wire the request context -------------------------------------
     if (captured.size === 0 || framework) {
-      // Nothing request-dependent (or only the framework's own request context): hoisting alone
-      // is faithful; no store and no wrapper (a request-scoped cache then simply caches nothing).
-      this.edits.push({ start: call.start, end: call.end, text: instanceName });
+      // Nothing request-dependent (or only the framework's own request context, re-read by the
+      // hooks): no data to record and no wrapper needed. The call still returns a handle, as the
+      // per-request instance it replaces: its own cache and snapshots, and per-method
+      // `shareRequest` turned off (provideAlovaContext works outside any context).
+      this.edits.push({ start: call.start, end: call.end, text: `${CONTEXT_EXPORTS.provide}(${instanceName}, ${this.q(storeKey)}, {})` });
+      this.needed.add(CONTEXT_EXPORTS.provide);
+      this.record('provide-request-context', call);
       return;
     }
     // A request-dependent baseURL/timeout is computed here, once per factory call as before, and

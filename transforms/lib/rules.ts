@@ -236,7 +236,7 @@ export const rules = {
     kind: 'warning',
     severity: 'warning',
     description:
-      'a Method sets its own shareRequest (not false), which overrides the instance: migrated instances turn it off at run time (identical requests are no longer merged), but an instance the tool does not guard (Next.js path, module-level singleton) would merge requests of different users',
+      'a Method sets its own shareRequest (not false), which overrides the instance: migrated instances turn it off at run time (identical requests are no longer merged), but an instance the tool does not guard (an existing module-level singleton) would merge requests of different users',
     hint: 'Set it to false, or remove it: sharing in-flight requests is not safe on a shared instance.',
   },
   'shared-cache': {
