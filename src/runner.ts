@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { EditRecord, FileRecord, Mode, ReviewItem, RunReport, Summary } from './records.js';
 import { SCHEMA_VERSION } from './records.js';
-import { type DiscoveredFile, discover, toPosix } from './discover.js';
+import { type DiscoveredFile, type DiscoverResult, discover, toPosix } from './discover.js';
 import { readIfMentions, MAX_FILE_BYTES } from './prefilter.js';
 import type { TransformOutcome } from './transform.js';
 import type { DescribeMany, OutsideFile, SourceFile } from './analyse.js';
@@ -129,24 +129,6 @@ export async function run(options: RunOptions): Promise<RunReport> {
     files = files.filter((f) => set.has(safeRealpath(f.abs)));
     notes.push(`--changed-since ${options.changedSince}: ${files.length} of ${found.files.length} files selected`);
   }
-  // Files of the project this run reads but does not migrate. A factory they mention stays
-  // unchanged (its callers there could not be wired): component files the tool does not parse,
-  // and, when the run covers only part of the project (a sub-path, --ignore, --changed-since),
-  // every other source file of the project.
-  const projectRootEarly = findProjectRoot(options);
-  const outside: OutsideFile[] = found.foreign.map((f) => ({ ...f, why: `a ${path.extname(f.rel).slice(1)} file the tool does not parse` }));
-  const coversRoot = options.paths.some((p) => {
-    const abs = path.resolve(options.cwd, p);
-    return projectRootEarly === abs || projectRootEarly.startsWith(abs.endsWith(path.sep) ? abs : abs + path.sep);
-  });
-  if (!coversRoot || options.ignore.length || options.changedSince) {
-    const all = discover({ paths: [projectRootEarly], cwd: options.cwd, extensions: options.extensions, ignoreGlobs: [], gitignore: options.gitignore });
-    const selected = new Set(files.map((f) => f.abs));
-    const foreignSeen = new Set(found.foreign.map((f) => f.abs));
-    const why = options.changedSince ? 'which --changed-since did not select' : options.ignore.length && coversRoot ? 'which --ignore excludes' : 'outside the paths this run covers';
-    for (const f of all.files) if (!selected.has(f.abs)) outside.push({ ...f, why });
-    for (const f of all.foreign) if (!foreignSeen.has(f.abs)) outside.push({ ...f, why: `a ${path.extname(f.rel).slice(1)} file the tool does not parse` });
-  }
   timings.discoverMs = performance.now() - t;
 
   // --- 2. pre-filter by text ------------------------------------------------------------------
@@ -216,7 +198,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
       (f) => describeOne(f, idx),
     );
   };
-  const analysis = candidates.length ? await analyseProject(projectRoot, readable, candidates, describeMany, outside) : { index: null, relevant: [] as SourceFile[] };
+  const analysis = candidates.length ? await analyseProject(projectRoot, readable, candidates, describeMany, outsideFiles(options, projectRoot, found, files)) : { index: null, relevant: [] as SourceFile[] };
   if (options.wiring === 'middleware' && analysis.index) {
     // One context middleware per Express/Koa/Fastify app; handlers then need no wrapper.
     const { describeApps } = await import('../transforms/ssr-singleton.js');
@@ -398,6 +380,29 @@ export async function run(options: RunOptions): Promise<RunReport> {
 }
 
 /** Files that create an Express/Koa/Fastify app (text pre-filter, then parsed). */
+/**
+ * Files of the project this run reads but does not migrate. A factory they mention stays unchanged
+ * (its callers there could not be wired): component files the tool does not parse and, when the run
+ * covers only part of the project (a sub-path, --ignore, --changed-since), every other source file
+ * of the project. Only computed when there is something to analyse.
+ */
+function outsideFiles(options: RunOptions, projectRoot: string, found: DiscoverResult, selectedFiles: DiscoveredFile[]): OutsideFile[] {
+  const component = (f: DiscoveredFile): OutsideFile => ({ ...f, why: `a ${path.extname(f.rel).slice(1)} file the tool does not parse` });
+  const outside = found.foreign.map(component);
+  const coversRoot = options.paths.some((p) => {
+    const abs = path.resolve(options.cwd, p);
+    return projectRoot === abs || projectRoot.startsWith(abs.endsWith(path.sep) ? abs : abs + path.sep);
+  });
+  if (coversRoot && !options.ignore.length && !options.changedSince) return outside;
+  const all = discover({ paths: [projectRoot], cwd: options.cwd, extensions: options.extensions, ignoreGlobs: [], gitignore: options.gitignore });
+  const selected = new Set(selectedFiles.map((f) => f.abs));
+  const seen = new Set(found.foreign.map((f) => f.abs));
+  const why = options.changedSince ? 'which --changed-since did not select' : options.ignore.length && coversRoot ? 'which --ignore excludes' : 'outside the paths this run covers';
+  for (const f of all.files) if (!selected.has(f.abs)) outside.push({ ...f, why });
+  for (const f of all.foreign) if (!seen.has(f.abs)) outside.push(component(f));
+  return outside;
+}
+
 function findAppFiles(
   readable: DiscoveredFile[],
   known: SourceFile[],

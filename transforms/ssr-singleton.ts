@@ -36,6 +36,7 @@ import {
   type Path,
   LOOP_TYPES,
   collectPaths,
+  declarationOf,
   forEachChildNode,
   forEachChildPath,
   enclosingFunction,
@@ -272,6 +273,7 @@ class FileMigration {
       const name = b?.name ?? cls?.id?.name;
       if (name) this.definedFactoryIds.add(`${this.idPath}#${name}`);
     }
+    let edited: ReturnType<typeof applyEditsDetailed>;
     try {
       for (const f of classFields) throw new Blocked('instance-escapes', f.node, 'created in a class field, once per object');
       for (const a of apps) this.insertContextMiddleware(a);
@@ -295,11 +297,19 @@ class FileMigration {
       }
       this.planWrapEdits();
       this.planImport();
+      for (const h of this.hoisted) this.edits.push({ start: h.at, end: h.at, text: h.text, order: -10 });
+      edited = applyEditsDetailed(this.text, this.edits);
     } catch (err) {
       // ast-types' scope analysis asserts node shapes it does not know (a `catch { }` without a
       // binding): the file cannot be analysed for certain, so it is left for review, not failed.
       if (!(err instanceof Blocked) && /does not match type/.test(String((err as Error)?.message))) {
         err = new Blocked('unsupported-syntax', this.program, String((err as Error).message).split('\n')[0]);
+      }
+      // Two planned changes overlap, typically a factory called inside another factory's options
+      // (a hook that awaits another request): left for review rather than failed.
+      if (err instanceof EditConflictError) {
+        const at = Number(/offset (\d+)/.exec(err.message)?.[1] ?? 0);
+        err = new Blocked('unsupported-config', { type: 'Offset', start: at, end: at }, 'two changes would overlap here: a factory called inside the options of another factory?');
       }
       if (err instanceof Blocked) {
         // Keep non-blocking findings (security) that were found before: they are still true.
@@ -312,23 +322,6 @@ class FileMigration {
         };
       }
       throw err;
-    }
-    for (const h of this.hoisted) this.edits.push({ start: h.at, end: h.at, text: h.text, order: -10 });
-    let edited: ReturnType<typeof applyEditsDetailed>;
-    try {
-      edited = applyEditsDetailed(this.text, this.edits);
-    } catch (err) {
-      if (!(err instanceof EditConflictError)) throw err;
-      // Two planned changes overlap, typically a factory called inside another factory's options
-      // (a hook that awaits another request): left for review rather than failed.
-      const at = Number(/offset (\d+)/.exec(err.message)?.[1] ?? 0);
-      const keep = this.items.filter((i) => i.kind === 'security');
-      return {
-        ...empty,
-        items: [...keep, this.item('unsupported-config', { type: 'Offset', start: at, end: at }, 'two changes would overlap here: a factory called inside the options of another factory?'), ...shareItems],
-        factoryIdsDefined: [...this.definedFactoryIds],
-        factoryIdsUsed: [...this.usedFactoryIds],
-      };
     }
     const { text: output, applied } = edited;
     // Each change record also says where its range is in the migrated file.
@@ -1175,7 +1168,7 @@ class FileMigration {
 
   private declaredAtModuleLevel(name: string): boolean {
     for (const st of this.program.body) {
-      const d = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
+      const d = declarationOf(st);
       if (!d) continue;
       if (d.type === 'VariableDeclaration' && d.declarations.some((x: Node) => patternNames(x.id).includes(name))) return true;
       if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === name) return true;
@@ -1908,14 +1901,14 @@ class FileMigration {
     // TypeScript overload signatures must stay right above their implementation: the instance
     // goes above the first of them.
     const fnName = (st: Node) => {
-      const d = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
+      const d = declarationOf(st);
       return (d?.type === 'FunctionDeclaration' || d?.type === 'TSDeclareFunction') && d.id ? d.id.name : null;
     };
     let topNode = top.node;
     const implName = fnName(topNode);
     for (let i = body.indexOf(topNode) - 1; implName && i >= 0; i--) {
       const prev = body[i];
-      const d = prev.type === 'ExportNamedDeclaration' || prev.type === 'ExportDefaultDeclaration' ? prev.declaration : prev;
+      const d = declarationOf(prev);
       if (d?.type !== 'TSDeclareFunction' || fnName(prev) !== implName) break;
       topNode = prev;
     }
@@ -1934,7 +1927,7 @@ class FileMigration {
     const moduleDecls = new Map<string, Node>();
     const valueNames = new Set<string>();
     for (const st of body) {
-      const decl = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
+      const decl = declarationOf(st);
       if (!decl) continue;
       if (['FunctionDeclaration', 'ClassDeclaration', 'TSEnumDeclaration', 'TSModuleDeclaration'].includes(decl.type) && decl.id?.type === 'Identifier') {
         moduleDecls.set(decl.id.name, decl);
@@ -1953,19 +1946,19 @@ class FileMigration {
       const name = pending.pop()!;
       if (followed.has(name)) continue;
       followed.add(name);
-      const stack: Node[] = [moduleDecls.get(name)!];
-      while (stack.length) {
-        const n = stack.pop()!;
-        if (n.type === 'Identifier' && !eagerNames.has(n.name)) {
+      walkNoFunctions(
+        [moduleDecls.get(name)!],
+        (n) => {
+          if (n.type !== 'Identifier' || eagerNames.has(n.name)) return;
           eagerNames.add(n.name);
           if (moduleDecls.has(n.name)) pending.push(n.name);
-        }
-        forEachChildNode(n, (c) => stack.push(c));
-      }
+        },
+        true,
+      );
     }
     for (const st of body) {
       if (st.start < at) continue;
-      const decl = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
+      const decl = declarationOf(st);
       if (!decl) continue;
       const names =
         decl.type === 'VariableDeclaration'

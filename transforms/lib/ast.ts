@@ -188,3 +188,8 @@ export function patternNames(node: Node): string[] {
       return [];
   }
 }
+
+/** The declaration a module-level statement carries: `export (default) <decl>` -> `<decl>`, else the statement itself. */
+export function declarationOf(st: Node): Node | null {
+  return st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? (st.declaration ?? null) : st;
+}
