@@ -44,7 +44,7 @@ export interface EditRecord {
   after?: { line: number; col: number; endLine: number; endCol: number };
   /** One-line explanation of the change. */
   message: string;
-  /** README anchor that documents the rule, e.g. `README.md#rule-hoist-instance`. */
+  /** Absolute URL of the rule's page, e.g. `https://github.com/alova-ssr-migrate/alova-ssr-migrate/blob/main/docs/rules/hoist-instance.md`. */
   docs: string;
 }
 

@@ -26,7 +26,7 @@ import {
   contextModuleExtension,
   renderContextModule,
 } from '../transforms/lib/context-module.js';
-import { docsAnchor, rules } from '../transforms/lib/rules.js';
+import { ruleDocsUrl, rules } from '../transforms/lib/rules.js';
 import type { CacheMode, MigrateOptions } from '../transforms/ssr-singleton.js';
 
 /** Our own version, from the nearest package.json above this module (dist/src or src). */
@@ -343,7 +343,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
           endLine: 1,
           endCol: 1,
           message: rules['create-context-module'].description,
-          docs: docsAnchor('create-context-module'),
+          docs: ruleDocsUrl('create-context-module'),
         },
       ],
     };

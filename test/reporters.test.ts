@@ -18,6 +18,7 @@ import { JSON_KEY_ORDER, render as renderJson } from '../src/report/json.js';
 import { docsToHelpUri, FINGERPRINT_KEY, pathToUriReference, render as renderSarif, TOOL_INFORMATION_URI } from '../src/report/sarif.js';
 import { formatMs, outcomeLine, progressLine, render as renderText, sanitize } from '../src/report/text.js';
 import { edit, file, item, kitchenSink, report } from './__fixtures__/reports/factory.js';
+import { repositoryFileUrl, ruleDocsUrl, rules } from '../transforms/lib/rules.js';
 import { compileSarifSchema } from './helpers/sarif-schema.js';
 
 const plain: RenderOptions = { color: false };
@@ -410,7 +411,7 @@ describe('sarif reporter', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const result of run.results) expect(run.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
     const rule = run.tool.driver.rules.find((r: any) => r.id === 'shared-l1-cache');
-    expect(rule.helpUri).toBe(`${TOOL_INFORMATION_URI}#rule-shared-l1-cache`);
+    expect(rule.helpUri).toBe(`${repositoryFileUrl('README.md')}#rule-shared-l1-cache`);
     expect(rule.shortDescription.text).toContain('L1 cache');
   });
 
@@ -437,6 +438,9 @@ describe('sarif reporter', () => {
         artifactChanges: [
           {
             artifactLocation: { uri: 'src/server/cache.ts', uriBaseId: '%SRCROOT%' },
+    // A rule of the catalogue is described by the catalogue, not by its first finding.
+    const known = sarif(report([file({ file: 'a.ts', items: [item({ ruleId: 'uses-this', message: 'this finding in particular' })] })], { mode: 'check' })).runs[0].tool.driver.rules[0];
+    expect(known).toMatchObject({ id: 'uses-this', shortDescription: { text: rules['uses-this'].description }, helpUri: ruleDocsUrl('uses-this') });
             replacements: [{ deletedRegion: { startLine: 7, startColumn: 9, endLine: 7, endColumn: 30 }, insertedContent: { text: 'l1Cache: undefined,' } }],
           },
         ],
@@ -482,7 +486,7 @@ describe('sarif reporter', () => {
   });
 
   it('resolves docs anchors to absolute help URIs', () => {
-    expect(docsToHelpUri('README.md#rule-x')).toBe(`${TOOL_INFORMATION_URI}#rule-x`);
+    expect(docsToHelpUri('docs/rules/x.md')).toBe(`${TOOL_INFORMATION_URI}/blob/main/docs/rules/x.md`);
     expect(docsToHelpUri('https://example.org/x')).toBe('https://example.org/x');
     expect(docsToHelpUri('')).toBeUndefined();
   });

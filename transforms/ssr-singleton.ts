@@ -49,7 +49,7 @@ import {
   unwrapExpression,
 } from './lib/ast.js';
 import { CONTEXT_EXPORTS, type ContextFlavor, DEFAULT_CONTEXT_BASENAME, contextModuleExtension } from './lib/context-module.js';
-import { type RuleId, docsAnchor, rules } from './lib/rules.js';
+import { type RuleId, ruleDocsUrl, rules } from './lib/rules.js';
 import { type CodeStyle, detectStyle, quoteString } from './lib/style.js';
 import { type TextEdit, EditConflictError, applyEdits, applyEditsDetailed, indentOfLineAt, lineStartsIn, mapOffset, startsLine } from './lib/text-edits.js';
 import { parseFile } from './lib/parsers.js';
@@ -2134,7 +2134,7 @@ class FileMigration {
       endLine: e.line,
       endCol: e.col,
       message: detail ? `${meta.description} (${detail})` : meta.description,
-      docs: docsAnchor(ruleId),
+      docs: ruleDocsUrl(ruleId),
     };
   }
 
@@ -2151,7 +2151,7 @@ class FileMigration {
       message: detail ? `${meta.description} (${detail})` : meta.description,
       excerpt: lineExcerpt(this.text, pos.line),
       hint: meta.hint ?? '',
-      docs: docsAnchor(ruleId),
+      docs: ruleDocsUrl(ruleId),
     };
   }
 }

@@ -22,12 +22,13 @@ import { pathToFileURL } from 'node:url';
 import { normaliseExcerpt } from '../baseline.js';
 import { plural } from '../exit-code.js';
 import type { FileRecord, ReviewItem, RunReport, Severity } from '../records.js';
+import { REPOSITORY_URL, repositoryFileUrl, ruleDocsUrl, rules as ruleCatalogue } from '../../transforms/lib/rules.js';
 import type { RenderOptions } from './index.js';
 import { compareEdits, compareItems, compareStrings, sortedFiles, summaryJson } from './json.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
-/** Where the tool and its rules are documented; README anchors in `docs` are resolved against it. */
-export const TOOL_INFORMATION_URI = 'https://www.npmjs.com/package/alova-ssr-migrate';
+/** Where the tool is documented (package.json `homepage` without the anchor). */
+export const TOOL_INFORMATION_URI = REPOSITORY_URL;
 export const FINGERPRINT_KEY = 'alovaSsrMigrate/v1';
 
 // A minimal typing of the parts of SARIF 2.1.0 that this reporter writes.
@@ -76,12 +77,22 @@ export function pathToUriReference(file: string): string {
     .join('/');
 }
 
-/** `README.md#rule-x` -> `${TOOL_INFORMATION_URI}#rule-x`; absolute URLs are kept. */
+/** A relative docs path (`docs/x.md#y`) as an absolute URL in the repository; absolute URLs are kept. */
 export function docsToHelpUri(docs: string): string | undefined {
   if (!docs) return undefined;
   if (/^[a-z][a-z0-9+.-]*:/i.test(docs)) return docs;
-  const hash = docs.indexOf('#');
-  return hash >= 0 ? `${TOOL_INFORMATION_URI}${docs.slice(hash)}` : TOOL_INFORMATION_URI;
+  return repositoryFileUrl(docs);
+}
+
+/**
+ * A rule's SARIF `shortDescription` and `helpUri`: for the tool's own rules, the catalogue's
+ * one-line description and page, so code scanning describes the rule itself rather than
+ * repeating the first finding's message; otherwise what the record carries.
+ */
+function ruleText(id: string, fallback: string, docs: string): { description: string; helpUri: string | undefined } {
+  const known = Object.hasOwn(ruleCatalogue, id) ? (ruleCatalogue as Record<string, { description: string }>)[id] : undefined;
+  if (known) return { description: known.description, helpUri: ruleDocsUrl(id) };
+  return { description: fallback, helpUri: docsToHelpUri(docs) };
 }
 
 export function fingerprint(ruleId: string, file: string, excerpt: string): string {
@@ -110,8 +121,9 @@ export function toSarif(report: RunReport, opts: Pick<RenderOptions, 'cwd'> = {}
   const rule = (id: string, description: string, docs: string, level: Severity, kind: string): number => {
     const known = ruleIndex.get(id);
     if (known !== undefined) return known;
-    const r: SarifRule = { id, shortDescription: { text: description }, defaultConfiguration: { level }, properties: { kind } };
-    const helpUri = docsToHelpUri(docs);
+    const text = ruleText(id, description, docs);
+    const r: SarifRule = { id, shortDescription: { text: text.description }, defaultConfiguration: { level }, properties: { kind } };
+    const helpUri = text.helpUri;
     if (helpUri) r.helpUri = helpUri;
     rules.push(r);
     ruleIndex.set(id, rules.length - 1);

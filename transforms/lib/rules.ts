@@ -1,7 +1,7 @@
 /**
  * Rule metadata: every record a transform emits names one of these ids. Like typescript-eslint's
  * `meta.messages`, the text lives beside the ids, never inline in the logic, and each rule has a
- * README anchor (`docs`).
+ * documentation page, `docs/rules/<id>.md`, whose absolute URL every record and reporter carries.
  */
 import type { ItemKind, Severity } from '../../src/records.js';
 
@@ -15,11 +15,25 @@ export interface RuleMeta {
   hint?: string;
 }
 
-export const README_URL = 'README.md';
+/**
+ * The repository, as package.json `repository.url` names it (a test keeps the two equal). A
+ * constant rather than a read of package.json at load, because the CommonJS build of the transforms
+ * runs under plain `jscodeshift -t`, where no package.json lookup relative to this module is safe.
+ */
+export const REPOSITORY_URL = 'https://github.com/alova-ssr-migrate/alova-ssr-migrate';
 
-export function docsAnchor(ruleId: string): string {
-  return `${README_URL}#rule-${ruleId}`;
+/** Absolute URL of a file of the repository's default branch, e.g. `docs/cli.md`. */
+export function repositoryFileUrl(file: string): string {
+  return `${REPOSITORY_URL}/blob/main/${file}`;
 }
+
+/** The absolute URL of a rule's page, `docs/rules/<id>.md`; links work from npm, JSON, SARIF and a terminal. */
+export function ruleDocsUrl(ruleId: string): string {
+  return repositoryFileUrl(`docs/rules/${ruleId}.md`);
+}
+
+/** The folder of every rule page (printed by --help). */
+export const RULES_DOCS_URL = `${REPOSITORY_URL}/tree/main/docs/rules`;
 
 export const rules = {
   // --- edits -----------------------------------------------------------------------------
@@ -114,7 +128,7 @@ export const rules = {
     kind: 'manual-review',
     severity: 'error',
     description: 'the per-request instance escapes the function (stored, assigned or returned), so its requests may run outside the request context',
-    hint: 'Use the instance inside the function, or wire the request context by hand (see README "Wiring").',
+    hint: 'Use the instance inside the function, or migrate this code by hand.',
   },
   'call-in-loop': {
     kind: 'manual-review',
