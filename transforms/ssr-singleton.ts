@@ -27,8 +27,7 @@
  * unchanged and a manual-review record says why. Wrong output is worse than no output.
  */
 import path from 'node:path';
-import jscodeshift from 'jscodeshift';
-import type { API, FileInfo } from 'jscodeshift';
+import { NodePath } from 'ast-types';
 import type { EditRecord, ReviewItem } from '../src/records.js';
 import { lineExcerpt, positionAt } from '../src/records.js';
 import {
@@ -196,8 +195,6 @@ interface Capture {
 const METHOD_CONFIG_ARGUMENT: Record<string, number> = { Request: 0, Get: 1, Head: 1, Options: 1, Post: 2, Put: 2, Patch: 2, Delete: 2 };
 
 class FileMigration {
-  private readonly j = jscodeshift;
-  private root!: ReturnType<typeof jscodeshift>;
   private program!: Node;
   private style!: CodeStyle;
   private edits: TextEdit[] = [];
@@ -382,15 +379,16 @@ class FileMigration {
     try {
       const file = parseFile(this.text, this.filePath);
       this.comments = file.comments ?? [];
-      this.root = this.j(file);
-      this.ast = new AstIndex(file, this.root.paths()[0], this.text);
+      // The root NodePath jscodeshift's `j(file)` would build (same class: ast-types is what
+      // jscodeshift and recast use), without loading jscodeshift: its scopes are all we ask for.
+      this.ast = new AstIndex(file, new NodePath(file), this.text);
+      this.program = file.program;
     } catch (err) {
       const e = err as { message?: string; loc?: { line: number; column: number } };
       const line = e.loc?.line ?? 1;
       const col = (e.loc?.column ?? 0) + 1;
       throw new TransformParseError(String(e.message ?? err).split('\n')[0], line, col);
     }
-    this.program = this.root.get().node.program;
   }
 
   parseOnly(): void {
@@ -2486,8 +2484,21 @@ function parenthesize(src: string, n: Node): string {
   return needsParens(n) && !src.startsWith('(') ? `(${src})` : src;
 }
 
-/** jscodeshift entry point: `jscodeshift -t dist/transforms/ssr-singleton.js src/`. */
-export default function transformer(file: FileInfo, api: API, options: MigrateOptions & Record<string, unknown>): string | null {
+/** What jscodeshift passes a transform; typed here so our types do not need jscodeshift's. */
+export interface TransformFileInfo {
+  path: string;
+  source: string;
+}
+export interface TransformApi {
+  report(message: string): void;
+}
+
+/**
+ * jscodeshift entry point: `jscodeshift -t dist/cjs/transforms/ssr-singleton.js src/`. The
+ * transform parses with @babel/parser itself (see lib/parsers.ts), so it needs nothing from `api`
+ * but `report`, and jscodeshift is only needed by whoever runs it this way.
+ */
+export default function transformer(file: TransformFileInfo, api: TransformApi, options: MigrateOptions & Record<string, unknown>): string | null {
   const result = migrateSource(file.source, file.path, options);
   for (const it of result.items) api.report(`${it.file}:${it.line}:${it.col} ${it.ruleId} ${it.message}`);
   return result.output;

@@ -1,12 +1,12 @@
 /**
  * Small, pure AST predicates and walkers shared by the transforms. Each answers one question.
- * Nodes come from @babel/parser (through jscodeshift), so every node has `start`/`end` offsets.
+ * Nodes come from @babel/parser, so every node has `start`/`end` offsets.
  */
-import type { ASTPath } from 'jscodeshift';
+import type { NodePath } from 'ast-types';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Node = any;
-export type Path = ASTPath<Node>;
+export type Path = NodePath<Node, Node>;
 
 export const FUNCTION_TYPES = new Set([
   'FunctionDeclaration',
