@@ -7,19 +7,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { run, VERSION } from '../src/runner.js';
 import { DEFAULT_EXTENSIONS } from '../src/discover.js';
 import { renderReport, renderStepSummary, progressLine, type ReporterName } from '../src/report/index.js';
+import { shellWord } from '../src/report/text.js';
+import { REPOSITORY_URL, RULES_DOCS_URL, repositoryFileUrl } from '../transforms/lib/rules.js';
 import { applyBaseline, readBaseline, writeBaseline, BaselineError } from '../src/baseline.js';
 import type { Mode, RunReport } from '../src/records.js';
 
 interface Flags {
   dry?: boolean;
+  dryRun?: boolean;
   check?: boolean;
+  print?: boolean;
   reporter: ReporterName;
   outputFile?: string;
+  format: 'report' | 'patch';
   diffOnly?: boolean;
+  verbose?: boolean;
+  workers?: number;
   extensions?: string;
   ignore?: string[];
   gitignore: boolean;
@@ -41,10 +48,13 @@ Examples:
   $ alova-ssr-migrate ./src --dry              review: coloured diffs and the summary, writes nothing
   $ alova-ssr-migrate ./src --check            CI: exit 1 when anything needs migrating or review
   $ alova-ssr-migrate . --check --reporter sarif --output-file alova.sarif
-  $ alova-ssr-migrate ./src --dry --diff-only > migrate.patch && git apply migrate.patch
+  $ alova-ssr-migrate ./src --format patch > migrate.patch && git apply migrate.patch
+  $ alova-ssr-migrate ./src/api.ts --print      the migrated source on stdout, writes nothing
 
 Exit codes: 0 nothing to do / done, 1 work found by --check or a file failed, 2 usage or fatal error.
-Docs: README.md (every rule id has an anchor there, e.g. README.md#rule-instance-escapes).`;
+Docs:  ${REPOSITORY_URL}#readme
+Flags: ${repositoryFileUrl('docs/cli.md')}
+Rules: ${RULES_DOCS_URL} (one page per rule id; every finding links its page)`;
 
 // Each parsed file becomes garbage as soon as it is transformed; letting V8 grow the heap by 20%
 // per GC instead of its default keeps peak RSS down on large trees at no measured time cost
@@ -69,11 +79,21 @@ async function main(argv: string[]): Promise<void> {
     .description('Turn per-request createAlova() factories into one request-isolated module-level alova instance (AsyncLocalStorage).')
     .version(VERSION, '-v, --version')
     .argument('[paths...]', 'files or folders to migrate', ['.'])
-    .option('--dry', 'write nothing; print a unified diff per changed file and the summary')
+    .option('-d, --dry', 'write nothing; print a unified diff per changed file and the summary')
+    .option('--dry-run', 'same as --dry')
     .option('--check', 'write nothing; exit 1 when a file would change or a manual-review item exists')
+    .option('--print', 'write nothing; print the migrated source of each changed file on stdout (the outcome goes to stderr)')
     .addOption(new Option('--reporter <name>', 'output format').choices(['text', 'json', 'github', 'sarif']).default('text'))
     .option('--output-file <path>', 'write the report there; the terminal still gets the text summary')
-    .option('--diff-only', 'with --dry: print only the patch (for git apply)')
+    .addOption(
+      new Option('--format <kind>', 'what a dry run prints: report (diffs + summary) or patch (only the patch, for git apply; implies --dry)')
+        .choices(['report', 'patch'])
+        .default('report'),
+    )
+    // The flag's old name, kept so existing scripts work: it always meant "patch format".
+    .addOption(new Option('--diff-only', 'same as --format patch').hideHelp())
+    .option('--verbose', 'also print generated files in full, per-rule counts and per-stage timings')
+    .addOption(new Option('--workers <n>', 'worker threads for parsing; 0 = none (default: by cores and file count; env ALOVA_SSR_MIGRATE_WORKERS)').argParser(parseWorkers))
     .option('--extensions <list>', `comma-separated extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
     .option('--ignore <glob...>', 'skip paths matching these globs (relative to the working directory)')
     .option('--no-gitignore', 'do not apply .gitignore files')
@@ -109,15 +129,19 @@ async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
-      usageError(err.message.replace(/^error: /, '').split('\n')[0]);
+      // One line: commander's did-you-mean suggestion sits on the message's second line.
+      usageError(err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim());
     }
     throw err;
   }
   const flags = program.opts<Flags>();
   const paths = program.processedArgs[0] as string[];
-  if (flags.dry && flags.check) usageError('--dry and --check cannot be combined');
-  if (flags.diffOnly && !flags.dry) usageError('--diff-only needs --dry');
-  const mode: Mode = flags.check ? 'check' : flags.dry ? 'dry' : 'apply';
+  const patch = flags.format === 'patch' || !!flags.diffOnly;
+  const dry = !!(flags.dry || flags.dryRun || flags.print || patch);
+  if (dry && flags.check) usageError(`${flags.print ? '--print' : patch ? '--format patch' : '--dry'} and --check cannot be combined`);
+  if (flags.print && patch) usageError('--print and --format patch cannot be combined');
+  if (flags.print && flags.reporter !== 'text' && !flags.outputFile) usageError('--print writes sources on stdout: send the report elsewhere with --output-file');
+  const mode: Mode = flags.check ? 'check' : dry ? 'dry' : 'apply';
   const extensions = flags.extensions ? flags.extensions.split(',').map((e) => e.trim()).filter(Boolean) : DEFAULT_EXTENSIONS;
   if (!extensions.length) usageError('--extensions needs at least one extension');
 
@@ -136,6 +160,7 @@ async function main(argv: string[]): Promise<void> {
   }
 
   let lastProgress = 0;
+  const outputs = new Map<string, string>();
   let report: RunReport = await run({
     paths,
     cwd: process.cwd(),
@@ -149,6 +174,8 @@ async function main(argv: string[]): Promise<void> {
     wiring: flags.wiring,
     alovaMajor: flags.alovaVersion ? (Number(flags.alovaVersion) as 2 | 3) : undefined,
     changedSince: flags.changedSince,
+    workers: flags.workers,
+    onOutput: flags.print ? (file, output) => outputs.set(file.file, output) : undefined,
     onProgress: showProgress
       ? (done, total) => {
           if (total < 200) return;
@@ -174,16 +201,35 @@ async function main(argv: string[]): Promise<void> {
 
   const cwd = process.cwd();
   const out: string[] = [];
-  if (flags.diffOnly) {
+  const verbose = !!flags.verbose;
+  const fixCommand = commandToMigrate(argv.slice(2));
+  // Nothing was looked at (a missing path, a dirty tree, an unknown ref): one line, no summary.
+  // Machine-readable reporters still get their document, so CI tooling sees the error.
+  const preflight = report.errors.length > 0 && report.files.length === 0;
+  if (preflight && (flags.reporter === 'text' || flags.outputFile || flags.print || patch)) {
+    if (flags.outputFile) writeReportFile(flags.outputFile, renderReport(flags.reporter, report, { color: false, cwd }));
+    for (const e of report.errors) process.stderr.write(`alova-ssr-migrate: ${e.message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+    process.exitCode = report.exitCode;
+    return;
+  }
+  if (flags.print) {
+    // jscodeshift's and @next/codemod's --print: the sources only, so stdout can be redirected.
+    const changed = report.files.filter((f) => outputs.has(f.file) && !f.created).sort((a, b) => (a.file < b.file ? -1 : 1));
+    for (const f of changed) out.push(outputs.get(f.file)!);
+    const generated = report.files.filter((f) => f.created && outputs.has(f.file)).map((f) => f.file);
+    if (flags.outputFile) writeReportFile(flags.outputFile, renderReport(flags.reporter, report, { color: false, cwd, diffs: flags.reporter !== 'json', verbose }));
+    if (!flags.quiet) {
+      if (generated.length) process.stderr.write(`alova-ssr-migrate: not printed: ${generated.join(', ')} (generated; see it with --dry --verbose)\n`);
+      process.stderr.write(`${report.exitReason || `${report.summary.filesChanged} file(s) would change; ${changed.length} printed.`}\n`);
+    }
+  } else if (patch) {
     for (const f of [...report.files].sort((a, b) => (a.file < b.file ? -1 : 1))) if (f.diff) out.push(f.diff.endsWith('\n') ? f.diff : f.diff + '\n');
     if (!flags.quiet) process.stderr.write(`${report.exitReason || `${report.summary.filesChanged} file(s) in the patch.`}\n`);
   } else if (flags.outputFile) {
-    const text = renderReport(flags.reporter, report, { color: false, cwd, diffs: flags.reporter === 'json' ? false : mode === 'dry' });
-    fs.mkdirSync(path.dirname(path.resolve(flags.outputFile)), { recursive: true });
-    fs.writeFileSync(flags.outputFile, text);
-    out.push(quietText(renderReport('text', report, { color, cwd, diffs: mode === 'dry' }), !!flags.quiet));
+    writeReportFile(flags.outputFile, renderReport(flags.reporter, report, { color: false, cwd, diffs: flags.reporter === 'json' ? false : mode === 'dry', verbose, fixCommand }));
+    out.push(quietText(renderReport('text', report, { color, cwd, diffs: mode === 'dry', verbose, fixCommand }), !!flags.quiet));
   } else if (flags.reporter === 'text') {
-    out.push(quietText(renderReport('text', report, { color, cwd, diffs: mode === 'dry' }), !!flags.quiet));
+    out.push(quietText(renderReport('text', report, { color, cwd, diffs: mode === 'dry', verbose, fixCommand }), !!flags.quiet));
   } else {
     out.push(renderReport(flags.reporter, report, { color: false, cwd, stepSummaryPath: process.env.GITHUB_STEP_SUMMARY }));
   }
@@ -196,6 +242,38 @@ async function main(argv: string[]): Promise<void> {
   }
   process.exitCode = report.exitCode;
   process.stdout.write(out.join(''));
+}
+
+function writeReportFile(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+function parseWorkers(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number (0 = no worker threads).');
+  return Number(value);
+}
+
+/**
+ * The command that migrates what a failed --check found: the same paths and options, without the
+ * flags that only choose the output (so `--check --reporter sarif --output-file x` becomes a plain
+ * apply run with the same --cache, --context-module, --ignore...).
+ */
+function commandToMigrate(args: string[]): string {
+  const dropAlone = new Set(['--check', '--quiet', '--verbose', '--no-color']);
+  const dropWithValue = new Set(['--reporter', '--output-file', '--baseline', '--write-baseline']);
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const name = a.split('=')[0];
+    if (dropAlone.has(a)) continue;
+    if (dropWithValue.has(name)) {
+      if (!a.includes('=')) i++;
+      continue;
+    }
+    kept.push(a);
+  }
+  return ['npx', 'alova-ssr-migrate', ...kept].map(shellWord).join(' ');
 }
 
 /** --quiet keeps only the final line, which always states the outcome. */

@@ -90,7 +90,7 @@ export function computeExit(report: ReportWithoutExit): ExitResult {
     const also = failing.length > 0 ? ` (also ${joinAnd(failing)})` : '';
     return {
       exitCode: 2,
-      exitReason: `Exit 2: ${plural(n.runErrors, 'run error')}, first: ${first.ruleId}: ${oneLine(first.message)}${also}.`,
+      exitReason: `Exit 2: ${plural(n.runErrors, 'run error')}, first: ${first.ruleId}: ${oneLine(first.message).replace(/\.$/, '')}${also}.`,
     };
   }
   if (failing.length > 0) {

@@ -16,7 +16,12 @@ export const POOL_THRESHOLD = 120;
 
 const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js');
 
-export function poolSize(files: number): number {
+/**
+ * How many worker threads to start for `files` files to parse. `requested` is `--workers <n>`; the
+ * environment variable ALOVA_SSR_MIGRATE_WORKERS is the fallback when the flag is not given.
+ */
+export function poolSize(files: number, requested?: number): number {
+  if (requested !== undefined) return Math.max(0, Math.floor(requested) || 0);
   const env = process.env.ALOVA_SSR_MIGRATE_WORKERS;
   if (env !== undefined && env !== '') return Math.max(0, Math.floor(Number(env)) || 0);
   // The worker is compiled JavaScript: running from TypeScript sources (tests) stays in-process.

@@ -59,7 +59,11 @@ export interface RunOptions {
   changedSince?: string;
   /** `call-site` (default) or `middleware` (see MigrateOptions.wiring). */
   wiring?: 'call-site' | 'middleware';
+  /** Worker threads (`--workers`); undefined: ALOVA_SSR_MIGRATE_WORKERS, else chosen from cores and files. */
+  workers?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Called with each verified output the run would write (`--print`), before anything is written. */
+  onOutput?: (file: FileRecord, output: string) => void;
 }
 
 interface Planned {
@@ -171,8 +175,9 @@ export async function run(options: RunOptions): Promise<RunReport> {
   let pool: WorkerPool | null = null;
   const poolFor = (files: number): WorkerPool | null => {
     if (pool) return pool;
-    const size = poolSize(files);
+    const size = poolSize(files, options.workers);
     if (size > 0) pool = new WorkerPool(size);
+    if (size > 0 && process.env.ALOVA_SSR_MIGRATE_DEBUG) process.stderr.write(`worker pool: ${size} worker thread(s)\n`);
     return pool;
   };
   try {
@@ -356,6 +361,8 @@ export async function run(options: RunOptions): Promise<RunReport> {
     for (const p of planned) if (p.record.status === 'changed') p.record.status = 'would-change';
     return finish();
   }
+
+  if (options.onOutput) for (const p of planned) if (p.output !== undefined && p.record.status !== 'unchanged') options.onOutput(p.record, p.output);
 
   // --- 6. write atomically ----------------------------------------------------------------------
   t = performance.now();

@@ -102,6 +102,11 @@ describe('computeExit: reasons', () => {
     });
   });
 
+  it('a message that ends its own sentence does not end in ".."', () => {
+    const r = report([], { mode: 'apply', errors: [{ ruleId: 'dirty-work-tree', message: 'refusing to write. Commit, or pass --allow-dirty.' }] });
+    expect(computeExit(r).exitReason).toBe('Exit 2: 1 run error, first: dirty-work-tree: refusing to write. Commit, or pass --allow-dirty.');
+  });
+
   it('counts from the file records, not from the summary', () => {
     const r = report([file({ file: 'a.ts', items: [item()] })], { mode: 'check', summary: { manualReviewItems: 0, filesChanged: 0 } });
     expect(computeExit(r).exitCode).toBe(1);

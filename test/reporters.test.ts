@@ -69,10 +69,14 @@ describe('text reporter', () => {
       /Security findings +1\n/,
       /Failed +1\n/,
       /Elapsed +1\.23 s\n/,
-      /Timings +discover 12 ms, pre-filter 3 ms, analyse 41 ms, transform 22 ms, write 5 ms\n/,
-      /Rules\n {2}cache-shared-flag +1\n/,
     ]) {
       expect(out).toMatch(label);
+    }
+    // Per-stage timings and per-rule counts are for --verbose only.
+    const verboseOnly = [/Timings +discover 12 ms, pre-filter 3 ms, analyse 41 ms, transform 22 ms, write 5 ms\n/, /Rules\n {2}cache-shared-flag +1\n/];
+    for (const label of verboseOnly) {
+      expect(out).not.toMatch(label);
+      expect(renderText(kitchenSink('check'), { ...plain, verbose: true })).toMatch(label);
     }
     expect(renderText(kitchenSink('apply'), plain)).toMatch(/\n {2}Changed +2\n/);
   });
@@ -100,6 +104,23 @@ describe('text reporter', () => {
     expect(lines).toContain('  a.ts:1:3                w            warn');
   });
 
+  it('prints each item\'s hint and docs URL under it', () => {
+    const r = report([file({ file: 'a.ts', items: [item({ ruleId: 'uses-this', line: 2, message: 'look', hint: 'Copy it into a const.', docs: ruleDocsUrl('uses-this') })] })], { mode: 'check' });
+    const lines = renderText(r, plain).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  a.ts:2:3'));
+    expect(lines.slice(at + 1, at + 3)).toEqual(['    Fix: Copy it into a const.', `    Docs: ${ruleDocsUrl('uses-this')}`]);
+  });
+
+  it('collapses a generated file to one line in the diffs unless verbose', () => {
+    const r = kitchenSink('dry');
+    const created = r.files.find((f) => f.created)!;
+    created.diff = `--- /dev/null\n+++ b/${created.file}\n@@ -0,0 +1 @@\n+// generated\n`;
+    const out = renderText(r, { ...plain, diffs: true });
+    expect(out.split('\n')).toContain(`+ ${created.file} (new, generated, ${created.linesAdded} lines)`);
+    expect(out).not.toContain(`+++ b/${created.file}`);
+    expect(renderText(r, { ...plain, diffs: true, verbose: true })).toContain(`+++ b/${created.file}`);
+  });
+
   it('prints failed files as file, rule id, reason', () => {
     expect(renderText(kitchenSink('check'), plain)).toContain("\nFailed (1)\n  src/broken.ts  syntax-error  Unexpected token, expected ',' (3:14)\n");
   });
@@ -107,7 +128,11 @@ describe('text reporter', () => {
   it('the last line is the exit reason when the exit code is not 0', () => {
     const r = kitchenSink('check');
     expect(r.exitCode).toBe(1);
-    expect(lastLine(renderText(r, plain))).toBe(r.exitReason);
+    // --check ends with what fixes it: the command that migrates (the CLI passes the one typed), then what is left for a person.
+    expect(lastLine(renderText(r, plain))).toBe(
+      `${r.exitReason} Run \`npx alova-ssr-migrate src\` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link). Fix the files that failed.`,
+    );
+    expect(lastLine(renderText(r, { ...plain, fixCommand: "npx alova-ssr-migrate 'my src' --cache off" }))).toContain("Run `npx alova-ssr-migrate 'my src' --cache off` to migrate");
     const errored = kitchenSink('apply', { errors: [{ ruleId: 'context-module-exists', message: 'will not overwrite' }] });
     const out = renderText(errored, plain);
     expect(lastLine(out)).toBe('Exit 2: 1 run error, first: context-module-exists: will not overwrite (also 1 file that failed).');
@@ -413,6 +438,9 @@ describe('sarif reporter', () => {
     const rule = run.tool.driver.rules.find((r: any) => r.id === 'shared-l1-cache');
     expect(rule.helpUri).toBe(`${repositoryFileUrl('README.md')}#rule-shared-l1-cache`);
     expect(rule.shortDescription.text).toContain('L1 cache');
+    // A rule of the catalogue is described by the catalogue, not by its first finding.
+    const known = sarif(report([file({ file: 'a.ts', items: [item({ ruleId: 'uses-this', message: 'this finding in particular' })] })], { mode: 'check' })).runs[0].tool.driver.rules[0];
+    expect(known).toMatchObject({ id: 'uses-this', shortDescription: { text: rules['uses-this'].description }, helpUri: ruleDocsUrl('uses-this') });
   });
 
   it('maps items, would-change files and failed files to results', () => {
@@ -438,9 +466,6 @@ describe('sarif reporter', () => {
         artifactChanges: [
           {
             artifactLocation: { uri: 'src/server/cache.ts', uriBaseId: '%SRCROOT%' },
-    // A rule of the catalogue is described by the catalogue, not by its first finding.
-    const known = sarif(report([file({ file: 'a.ts', items: [item({ ruleId: 'uses-this', message: 'this finding in particular' })] })], { mode: 'check' })).runs[0].tool.driver.rules[0];
-    expect(known).toMatchObject({ id: 'uses-this', shortDescription: { text: rules['uses-this'].description }, helpUri: ruleDocsUrl('uses-this') });
             replacements: [{ deletedRegion: { startLine: 7, startColumn: 9, endLine: 7, endColumn: 30 }, insertedContent: { text: 'l1Cache: undefined,' } }],
           },
         ],

@@ -25,6 +25,13 @@ export interface RenderOptions {
    * `renderStepSummary` in ./github.js); it only points readers of the log at the job summary.
    */
   stepSummaryPath?: string;
+  /** text: generated files' diffs in full, per-rule counts and per-stage timings (`--verbose`). */
+  verbose?: boolean;
+  /**
+   * text, `--check` with files to migrate: the command that migrates them, as the user typed the
+   * check (the CLI passes it). Without it the command is built from the report's paths.
+   */
+  fixCommand?: string;
 }
 
 export function isReporterName(name: string): name is ReporterName {

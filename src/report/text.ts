@@ -3,22 +3,24 @@
  *
  * Layout (sections with nothing to show are left out):
  *
- *   [unified diffs, with opts.diffs]
+ *   [unified diffs, with opts.diffs; a generated file is one line unless opts.verbose]
  *   header: tool, version, mode
- *   summary: counts, lines, elapsed; per-rule counts; per-phase timings
+ *   summary: counts, lines, elapsed; [per-rule counts; per-phase timings, with opts.verbose]
  *   one line per changed file:        path  +N  -M   (columns aligned)
  *   one line per skipped file:        path  ruleId  reason
- *   one line per review item:         path:line:col  ruleId  message   (security, manual review, warnings)
+ *   per review item:                  path:line:col  ruleId  message   (security, manual review, warnings)
+ *                                       the hint, then the rule's docs URL, indented below it
  *   one line per failed file:         path  ruleId  reason
  *   run errors and notes
- *   the outcome, always the last line: the exit reason, or what was done and what to run next.
+ *   the outcome, always the last line: the exit reason (with --check, the command that fixes it),
+ *   or what was done and what to run next.
  *
  * Colour only with `opts.color` (chalk level 1, basic 16 colours); the output is otherwise plain.
  * Control characters from file names, messages and diffs are made visible (`\x1b` -> `^[`), so a
  * crafted file name cannot move the cursor or recolour the terminal.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import { plural } from '../exit-code.js';
+import { countForExit, plural } from '../exit-code.js';
 import type { FileRecord, ReviewItem, RunReport } from '../records.js';
 import type { RenderOptions } from './index.js';
 import { compareItems, compareStrings, sortedFiles } from './json.js';
@@ -109,6 +111,28 @@ export function outcomeLine(report: RunReport): string {
   }
 }
 
+/** A word as a POSIX shell reads it: plain when safe, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * What to do after a failed `--check` (prettier ends with "Run Prettier with --write to fix"):
+ * the command that migrates the files, then what is left for a person. Empty in other cases.
+ */
+export function nextStep(report: RunReport, fixCommand: string | undefined): string {
+  if (report.mode !== 'check' || report.exitCode !== 1) return '';
+  const n = countForExit(report);
+  const steps: string[] = [];
+  if (n.wouldChange > 0) {
+    const command = fixCommand ?? ['npx', 'alova-ssr-migrate', ...report.options.paths].map(shellWord).join(' ');
+    steps.push(`Run \`${command}\` to migrate (add --dry to review first).`);
+  }
+  if (n.security + n.manualReview > 0) steps.push('Fix the items listed above (each has a hint and a docs link).');
+  if (n.failed > 0) steps.push('Fix the files that failed.');
+  return steps.join(' ');
+}
+
 function skipReasons(files: FileRecord[]): string {
   const counts = new Map<string, number>();
   for (const f of files) {
@@ -132,7 +156,10 @@ export function render(report: RunReport, opts: RenderOptions): string {
   if (opts.diffs) {
     for (const f of files) {
       if (!f.diff) continue;
-      out.push(...colourDiff(f.diff, c), '');
+      // The generated context module is the same ~140 lines on every run; the diffs worth reviewing
+      // are the user's own files, so it is one line unless --verbose.
+      if (f.created && !opts.verbose) out.push(c.green(`+ ${line1(f.file)} (new, generated, ${plural(f.linesAdded, 'line')})`), '');
+      else out.push(...colourDiff(f.diff, c), '');
     }
   }
 
@@ -167,7 +194,7 @@ export function render(report: RunReport, opts: RenderOptions): string {
     out.push(`  ${pad(label, labelW)}  ${v}${detail ? c.dim(`  ${line1(detail)}`) : ''}`.trimEnd());
   }
 
-  const ruleEntries = Object.entries(s.ruleCounts).sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]));
+  const ruleEntries = opts.verbose ? Object.entries(s.ruleCounts).sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0])) : [];
   if (ruleEntries.length > 0) {
     out.push('', c.bold('Rules'));
     const ruleW = Math.max(...ruleEntries.map(([r]) => line1(r).length));
@@ -176,10 +203,12 @@ export function render(report: RunReport, opts: RenderOptions): string {
   }
 
   const t = s.timings;
-  out.push(
-    '',
-    `${c.bold('Timings')}  discover ${formatMs(t.discoverMs)}, pre-filter ${formatMs(t.prefilterMs)}, analyse ${formatMs(t.analyseMs)}, transform ${formatMs(t.transformMs)}, write ${formatMs(t.writeMs)}`,
-  );
+  if (opts.verbose) {
+    out.push(
+      '',
+      `${c.bold('Timings')}  discover ${formatMs(t.discoverMs)}, pre-filter ${formatMs(t.prefilterMs)}, analyse ${formatMs(t.analyseMs)}, transform ${formatMs(t.transformMs)}, write ${formatMs(t.writeMs)}`,
+    );
+  }
 
   // 3. Changed files.
   const changed = files.filter((f) => f.status === 'changed' || f.status === 'would-change');
@@ -226,6 +255,8 @@ export function render(report: RunReport, opts: RenderOptions): string {
     for (const i of group) {
       const [a, b, m] = itemRow(i);
       out.push(`  ${pad(a, w0)}  ${colour(pad(b, w1))}  ${m}`.trimEnd());
+      if (i.hint) out.push(`    ${c.dim('Fix:')} ${line1(i.hint)}`);
+      if (i.docs) out.push(`    ${c.dim('Docs:')} ${line1(i.docs)}`);
     }
   }
 
@@ -243,7 +274,8 @@ export function render(report: RunReport, opts: RenderOptions): string {
   }
 
   // 6. Outcome: always the last line.
-  const outcome = outcomeLine(report);
+  const step = nextStep(report, opts.fixCommand);
+  const outcome = step ? `${outcomeLine(report)} ${line1(step)}` : outcomeLine(report);
   out.push('', report.exitCode === 0 ? c.green(outcome) : c.red.bold(outcome));
   return `${out.join('\n')}\n`;
 }
