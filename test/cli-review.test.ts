@@ -248,7 +248,9 @@ describe('reporters on the fixture project through the real CLI', () => {
     expect(r.stdout).not.toContain(d);
     expect(r.stdout).not.toContain('\\');
     expect(r.stdout).toMatch(/^ {2}Elapsed +\d+(\.\d+)? m?s$/m);
-    expect(lastLine(r.stdout)).toBe('Exit 1: --check found 5 files to migrate, 1 security finding, 1 manual-review item and 1 file that failed.');
+    expect(lastLine(r.stdout)).toBe(
+      'Exit 1: --check found 5 files to migrate, 1 security finding, 1 manual-review item and 1 file that failed. Run `npx alova-ssr-migrate ./src` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link). Fix the files that failed.',
+    );
     await expect(normaliseText(r.stdout)).toMatchFileSnapshot('__snapshots__/cli-text-check.txt');
   });
 
@@ -344,7 +346,8 @@ describe('--output-file', () => {
     expect(r.stdout).not.toContain('"$schema"');
     expect(r.stdout).toMatch(/^alova-ssr-migrate \S+: check \(no files written\)$/m);
     expect(r.stdout).toContain('src/jobs/loop.ts:16:17');
-    expect(lastLine(r.stdout)).toBe('Exit 1: --check found 5 files to migrate, 1 security finding and 1 manual-review item.');
+    // The command that fixes it drops the flags that only choose the output (--reporter, --output-file).
+    expect(lastLine(r.stdout)).toBe('Exit 1: --check found 5 files to migrate, 1 security finding and 1 manual-review item. Run `npx alova-ssr-migrate ./src` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link).');
     // The same document as on stdout without --output-file.
     expect(normaliseSarif(fs.readFileSync(file, 'utf8'), d)).toBe(normaliseSarif(cli(['./src', '--check', '--reporter', 'sarif'], d).stdout, d));
   });
@@ -353,7 +356,7 @@ describe('--output-file', () => {
     const d = reviewProject();
     const r = cli(['./src', '--check', '--reporter', 'json', '--output-file', 'r.json', '--quiet'], d);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('Exit 1: --check found 5 files to migrate, 1 security finding and 1 manual-review item.\n');
+    expect(r.stdout).toBe('Exit 1: --check found 5 files to migrate, 1 security finding and 1 manual-review item. Run `npx alova-ssr-migrate ./src` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link).\n');
     expect(JSON.parse(fs.readFileSync(path.join(d, 'r.json'), 'utf8')).exitCode).toBe(1);
   });
 });
@@ -424,7 +427,7 @@ describe('--baseline / --write-baseline', () => {
     const d = loopProject();
     const before = cli(['src', '--check'], d);
     expect(before.code).toBe(1);
-    expect(lastLine(before.stdout)).toBe('Exit 1: --check found 1 manual-review item.');
+    expect(lastLine(before.stdout)).toBe('Exit 1: --check found 1 manual-review item. Fix the items listed above (each has a hint and a docs link).');
 
     const w = cli(['src', '--check', '--write-baseline', 'b.json'], d);
     expect(w.code).toBe(0);
@@ -446,7 +449,7 @@ describe('--baseline / --write-baseline', () => {
     put(d, 'src/jobs/other.ts', fixture('review-two-calls.input.ts'));
     const fail = cli(['src', '--check', '--baseline', 'b.json'], d);
     expect(fail.code).toBe(1);
-    expect(lastLine(fail.stdout)).toBe('Exit 1: --check found 1 manual-review item.');
+    expect(lastLine(fail.stdout)).toBe('Exit 1: --check found 1 manual-review item. Fix the items listed above (each has a hint and a docs link).');
     expect(fail.stdout).toMatch(/src\/jobs\/other\.ts:15:18 +multiple-factory-calls/);
     expect(fail.stdout).not.toMatch(/src\/jobs\/loop\.ts:\d+:\d+/);
     fs.rmSync(path.join(d, 'src/jobs/other.ts'));
@@ -486,7 +489,7 @@ describe('--baseline / --write-baseline', () => {
     put(d, 'src/routes.ts', fixture('named-import-arrow.input.ts'));
     const r = cli(['src', '--check', '--baseline', 'b.json'], d);
     expect(r.code).toBe(1);
-    expect(lastLine(r.stdout)).toBe('Exit 1: --check found 2 files to migrate.');
+    expect(lastLine(r.stdout)).toBe('Exit 1: --check found 2 files to migrate. Run `npx alova-ssr-migrate src` to migrate (add --dry to review first).');
   });
 
   it('a corrupt, missing or wrong-version baseline: exit 2 and one line on stderr, nothing on stdout', () => {
@@ -565,7 +568,8 @@ describe('--changed-since on a real git repository', () => {
     // The text report says how many files were selected; the reason is on the last line.
     const text = cli(['./src', '--check', '--changed-since', 'base'], d);
     expect(text.stdout).toContain('--changed-since base: 7 of 9 files selected');
-    expect(lastLine(text.stdout)).toBe('Exit 1: --check found 8 files to migrate.');
+    // The command that fixes it migrates what was checked: the same selection.
+    expect(lastLine(text.stdout)).toBe('Exit 1: --check found 8 files to migrate. Run `npx alova-ssr-migrate ./src --changed-since base` to migrate (add --dry to review first).');
 
     // Nothing changed since HEAD after committing everything: the check passes.
     git(d, 'add', '-A');
@@ -597,13 +601,14 @@ describe('--changed-since on a real git repository', () => {
     expect(scanned(r.stdout)).toEqual(['src/mine.ts']);
   });
 
-  it('an unknown ref, an option-looking ref, or no git repository: exit 2 with the reason on the last line', () => {
+  it('an unknown ref, an option-looking ref, or no git repository: exit 2 and one line on stderr (no file was read)', () => {
     const d = tempDir();
     put(d, 'src/a.ts', migratable());
     gitInit(d);
     const unknown = cli(['./src', '--check', '--changed-since', 'no-such-branch'], d);
     expect(unknown.code).toBe(2);
-    expect(lastLine(unknown.stdout)).toBe('Exit 2: 1 run error, first: changed-since: --changed-since: unknown git ref "no-such-branch".');
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toBe('alova-ssr-migrate: --changed-since: unknown git ref "no-such-branch"\n');
     const json = cli(['./src', '--check', '--reporter', 'json', '--changed-since', 'no-such-branch'], d);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout).files).toEqual([]);
@@ -616,7 +621,8 @@ describe('--changed-since on a real git repository', () => {
     put(noGit, 'a.ts', migratable());
     const r = cli(['.', '--check', '--changed-since', 'HEAD'], noGit);
     expect(r.code).toBe(2);
-    expect(lastLine(r.stdout)).toMatch(/^Exit 2: 1 run error, first: changed-since: --changed-since needs a git work tree \(.+\)\.$/);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^alova-ssr-migrate: --changed-since needs a git work tree \(.+\)\.?\n$/);
   });
 });
 
@@ -642,16 +648,24 @@ describe('exit codes for every combination (the text summary ends with the reaso
     files: [string, string][];
     args: string[];
     code: 0 | 1 | 2;
+    /** The exit reason (JSON `exitReason`), or the outcome line when the code is 0. */
     last: string | RegExp;
+    /** What the text report adds after the reason: a failed --check ends with what fixes it. */
+    next?: string;
+    /** An error found before any file is read: the text reporter prints one line on stderr, no report. */
+    preflight?: boolean;
     prepare?: (d: string) => void;
   }
+  const RUN = 'Run `npx alova-ssr-migrate src` to migrate (add --dry to review first).';
+  const FIX = 'Fix the items listed above (each has a hint and a docs link).';
+  const FAILED = 'Fix the files that failed.';
   const cases: Case[] = [
     { name: 'clean, --check', files: [plain, ['src/api.ts', fixture('module-level-instance.input.ts')]], args: ['--check'], code: 0, last: 'Check passed: nothing to migrate.' },
     { name: 'clean, --dry', files: [plain], args: ['--dry'], code: 0, last: 'Dry run: nothing to migrate.' },
     { name: 'clean, apply', files: [plain], args: [], code: 0, last: 'Done: nothing to migrate.' },
-    { name: 'would change, --check', files: [migratable, plain], args: ['--check'], code: 1, last: 'Exit 1: --check found 2 files to migrate.' },
+    { name: 'would change, --check', files: [migratable, plain], args: ['--check'], code: 1, last: 'Exit 1: --check found 2 files to migrate.', next: RUN },
     { name: 'would change, --dry', files: [migratable, plain], args: ['--dry'], code: 0, last: 'Dry run: 2 files would change. Run without --dry to apply.' },
-    { name: 'review item only, --check', files: [review], args: ['--check'], code: 1, last: 'Exit 1: --check found 1 manual-review item.' },
+    { name: 'review item only, --check', files: [review], args: ['--check'], code: 1, last: 'Exit 1: --check found 1 manual-review item.', next: FIX },
     { name: 'review item only, --dry', files: [review], args: ['--dry'], code: 0, last: 'Dry run: nothing to migrate. 1 manual-review item to look at (listed above).' },
     { name: 'review item only, apply', files: [review], args: [], code: 0, last: 'Done: nothing to migrate. 1 manual-review item to look at (listed above).' },
     {
@@ -660,6 +674,7 @@ describe('exit codes for every combination (the text summary ends with the reaso
       args: ['--check'],
       code: 1,
       last: 'Exit 1: --check found 2 files to migrate and 1 security finding.',
+      next: `${RUN} ${FIX}`,
     },
     {
       name: 'security finding + review item, nothing migratable, --check',
@@ -667,6 +682,7 @@ describe('exit codes for every combination (the text summary ends with the reaso
       args: ['--check'],
       code: 1,
       last: 'Exit 1: --check found 1 security finding and 1 manual-review item.',
+      next: FIX,
     },
     {
       name: 'security finding only (review item baselined), --check',
@@ -674,6 +690,7 @@ describe('exit codes for every combination (the text summary ends with the reaso
       args: ['--check', '--baseline', 'b.json'],
       code: 1,
       last: 'Exit 1: --check found 1 security finding.',
+      next: FIX,
       prepare: (d) => {
         // A baseline that records the review item but not the security finding.
         cli(['src', '--check', '--write-baseline', 'all.json'], d);
@@ -698,11 +715,11 @@ describe('exit codes for every combination (the text summary ends with the reaso
     },
     // Warnings never fail on their own. `shared-cache` only exists on a file that is being
     // migrated, so in --check it always comes with "files to migrate": the reason names only those.
-    { name: 'warning + would change, --check --cache shared', files: [migratable], args: ['--check', '--cache', 'shared'], code: 1, last: 'Exit 1: --check found 2 files to migrate.' },
+    { name: 'warning + would change, --check --cache shared', files: [migratable], args: ['--check', '--cache', 'shared'], code: 1, last: 'Exit 1: --check found 2 files to migrate.', next: RUN.replace('src`', 'src --cache shared`') },
     { name: 'warning + would change, --dry --cache shared', files: [migratable], args: ['--dry', '--cache', 'shared'], code: 0, last: 'Dry run: 2 files would change. Run without --dry to apply.' },
-    { name: 'failed file only, --check', files: [broken, plain], args: ['--check'], code: 1, last: 'Exit 1: --check found 1 file that failed.' },
+    { name: 'failed file only, --check', files: [broken, plain], args: ['--check'], code: 1, last: 'Exit 1: --check found 1 file that failed.', next: FAILED },
     { name: 'failed file only, --dry', files: [broken, plain], args: ['--dry'], code: 1, last: 'Exit 1: 1 file that failed.' },
-    { name: 'failed file + would change, --check', files: [broken, migratable], args: ['--check'], code: 1, last: 'Exit 1: --check found 2 files to migrate and 1 file that failed.' },
+    { name: 'failed file + would change, --check', files: [broken, migratable], args: ['--check'], code: 1, last: 'Exit 1: --check found 2 files to migrate and 1 file that failed.', next: `${RUN} ${FAILED}` },
     { name: 'failed file + would change, --dry', files: [broken, migratable], args: ['--dry'], code: 1, last: 'Exit 1: 1 file that failed.' },
     { name: 'failed file + migrated, apply', files: [broken, migratable], args: [], code: 1, last: 'Exit 1: 1 file that failed.' },
     {
@@ -719,7 +736,7 @@ describe('exit codes for every combination (the text summary ends with the reaso
       code: 2,
       last: /^Exit 2: 1 run error, first: context-module-conflict: .* \(also 1 file that failed\)\.$/,
     },
-    { name: 'run error: path not found', files: [migratable], args: ['--check', 'nope'], code: 2, last: 'Exit 2: 1 run error, first: path-not-found: path not found: nope.' },
+    { name: 'run error: path not found', files: [migratable], args: ['--check', 'nope'], code: 2, last: 'Exit 2: 1 run error, first: path-not-found: path not found: nope.', preflight: true },
   ];
 
   for (const c of cases) {
@@ -729,20 +746,26 @@ describe('exit codes for every combination (the text summary ends with the reaso
       const before = snapshotTree(d);
       const r = cli(['src', ...c.args], d);
       expect(r.code, r.stdout + r.stderr).toBe(c.code);
-      if (typeof c.last === 'string') expect(lastLine(r.stdout)).toBe(c.last);
-      else expect(lastLine(r.stdout)).toMatch(c.last);
-      if (c.code !== 0) expect(lastLine(r.stdout)).toMatch(new RegExp(`^Exit ${c.code}: `));
+      // The text report's last line: the reason, then (a failed --check) what fixes it.
+      const text = c.preflight ? '' : lastLine(r.stdout);
+      if (c.preflight) {
+        expect(r.stdout).toBe('');
+        expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      } else if (typeof c.last === 'string') expect(text).toBe(c.next ? `${c.last} ${c.next}` : c.last);
+      else expect(text).toMatch(c.last);
+      if (c.code !== 0 && !c.preflight) expect(text).toMatch(new RegExp(`^Exit ${c.code}: `));
       if (!c.args.includes('--check') && !c.args.includes('--dry')) return;
       // Read-only modes: nothing written, and re-runs give the same answer in every form.
       expect(snapshotTree(d)).toEqual(before);
       const q = cli(['src', ...c.args, '--quiet'], d);
       expect(q.code).toBe(c.code);
-      expect(q.stdout).toBe(`${lastLine(r.stdout)}\n`);
+      expect(q.stdout).toBe(c.preflight ? '' : `${text}\n`);
       const j = cli(['src', ...c.args, '--reporter', 'json'], d);
       expect(j.code).toBe(c.code);
       const doc = JSON.parse(j.stdout);
       expect(doc.exitCode).toBe(c.code);
-      expect(doc.exitReason).toBe(c.code === 0 ? '' : lastLine(r.stdout));
+      if (typeof c.last === 'string') expect(doc.exitReason).toBe(c.code === 0 ? '' : c.last);
+      else expect(doc.exitReason).toMatch(c.last);
     });
   }
 
@@ -790,7 +813,8 @@ describe('without a TTY and without git', () => {
     expect(r.stdout).not.toContain('\u001b');
     const cs = cli(['src', '--check', '--changed-since', 'main'], d, env);
     expect(cs.code).toBe(2);
-    expect(lastLine(cs.stdout)).toMatch(/^Exit 2: 1 run error, first: changed-since: --changed-since needs a git work tree/);
+    expect(cs.stdout).toBe('');
+    expect(cs.stderr).toMatch(/^alova-ssr-migrate: --changed-since needs a git work tree/);
   });
 });
 
