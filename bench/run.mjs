@@ -272,12 +272,6 @@ for (const size of sizes) {
         const v = verifyReport(report, expected, { corpusDir: dir, cwd: dir, factoryRule: values['factory-rule'], callSiteRule: values['call-site-rule'], matchLine: values['match-line'] });
         entry.verification = v;
         log(formatVerification(v).split('\n').map((l) => '   ' + l).join('\n'));
-        if (!v.ok && !values['match-line'] && v.colMismatch?.length) {
-          // Say whether the only difference is the column the call-site edits are anchored at.
-          const byLine = verifyReport(report, expected, { corpusDir: dir, cwd: dir, factoryRule: values['factory-rule'], callSiteRule: values['call-site-rule'], matchLine: true });
-          v.okByLine = byLine.ok;
-          log(`   matching call sites by line only (--match-line): ${byLine.ok ? 'OK' : `still MISMATCH: ${byLine.problems.join('; ')}`}`);
-        }
         if (!v.ok) exitCode = 1;
       }
     }
@@ -433,7 +427,7 @@ for (const e of results.sizes) {
   md.push(`| ${e.size} | ${c.lines} | ${fmt(c.bytes / 2 ** 20, 1)} | ${c.tsxFiles} | ${e.planted.factories} (${c.factoryFiles}) | ${e.planted.callSites} (${c.callSiteFiles}) | ${e.planted.mentions} | ${e.accounting.grep?.matched ?? '–'} | ` +
     `${j ? `${j.accounted ?? '?'} of ${e.size} (${j.ok}/${j.unmodified}/${j.skipped}/${j.errors}, EMFILE ${j.emfile})` : '–'} | ` +
     `${cl ? `${cl.records} (${Object.entries(cl.statuses).map(([k, n]) => `${k} ${n}`).join(', ')}${cl.emfile ? `, EMFILE ${cl.emfile}` : ''})` : '–'} | ` +
-    `${v ? (v.ok ? 'OK' : `MISMATCH: ${(v.problems ?? []).join('; ')}${v.okByLine ? ' (OK when call sites are matched by line only)' : ''}`) : 'not run'} |`);
+    `${v ? (v.ok ? 'OK' : `MISMATCH: ${(v.problems ?? []).join('; ')}`) : 'not run'} |`);
 }
 md.push('');
 for (const e of results.sizes) {

@@ -34,7 +34,6 @@ interface Flags {
   color: boolean;
   allowDirty?: boolean;
   cache: 'request' | 'off' | 'shared';
-  wiring: 'call-site' | 'middleware';
   contextModule?: string;
   alovaVersion?: '2' | '3';
   baseline?: string;
@@ -105,11 +104,6 @@ async function main(argv: string[]): Promise<void> {
         .choices(['request', 'off', 'shared'])
         .default('request'),
     )
-    .addOption(
-      new Option('--wiring <mode>', 'call-site: wrap the code after each factory call; middleware: one context middleware per Express/Koa/Fastify app')
-        .choices(['call-site', 'middleware'])
-        .default('call-site'),
-    )
     .option('--context-module <path>', 'where to generate the request-context module (default: <first path>/alova-request-context.<ext>)')
     .addOption(new Option('--alova-version <major>', 'alova major version when the code gives no hint (default: from package.json, else 3)').choices(['2', '3']))
     .option('--baseline <file>', 'ignore the review items recorded in this baseline file')
@@ -171,7 +165,6 @@ async function main(argv: string[]): Promise<void> {
     allowDirty: !!flags.allowDirty,
     cache: flags.cache,
     contextModule: flags.contextModule ?? null,
-    wiring: flags.wiring,
     alovaMajor: flags.alovaVersion ? (Number(flags.alovaVersion) as 2 | 3) : undefined,
     changedSince: flags.changedSince,
     workers: flags.workers,

@@ -8,7 +8,7 @@
  */
 
 /** Bumped whenever a field is removed or changes meaning (additions keep the version). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export type Mode = 'apply' | 'dry' | 'check';
 
@@ -87,7 +87,6 @@ export interface FileRecord {
   diff?: string;
   /** Project-level counters contributed by this file. */
   factoriesMigrated: number;
-  callSitesRewired: number;
   /** Set when the file did not exist before the run (the generated context module). */
   created?: boolean;
 }
@@ -110,7 +109,6 @@ export interface Summary {
   linesAdded: number;
   linesRemoved: number;
   factoriesMigrated: number;
-  callSitesRewired: number;
   manualReviewItems: number;
   securityFindings: number;
   warnings: number;

@@ -9,12 +9,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { EditRecord, FileRecord, Mode, ReviewItem, RunReport, Summary } from './records.js';
 import { SCHEMA_VERSION } from './records.js';
-import { type DiscoveredFile, type DiscoverResult, discover, toPosix } from './discover.js';
+import { type DiscoveredFile, discover, toPosix } from './discover.js';
 import { readIfMentions, MAX_FILE_BYTES } from './prefilter.js';
 import type { TransformOutcome } from './transform.js';
-import type { DescribeMany, OutsideFile, SourceFile } from './analyse.js';
+import type { SourceFile } from './transform.js';
 import { WorkerPool, poolSize } from './pool.js';
-import type { ProjectIndex } from '../transforms/lib/project-index.js';
 import { writeAtomic } from './write.js';
 import { changedSince, workTreeStatus } from './git.js';
 import { withExit } from './exit-code.js';
@@ -57,8 +56,6 @@ export interface RunOptions {
   contextModule: string | null;
   alovaMajor?: 2 | 3;
   changedSince?: string;
-  /** `call-site` (default) or `middleware` (see MigrateOptions.wiring). */
-  wiring?: 'call-site' | 'middleware';
   /** Worker threads (`--workers`); undefined: ALOVA_SSR_MIGRATE_WORKERS, else chosen from cores and files. */
   workers?: number;
   onProgress?: (done: number, total: number) => void;
@@ -167,11 +164,12 @@ export async function run(options: RunOptions): Promise<RunReport> {
   }
   timings.prefilterMs = performance.now() - t;
 
-  // --- 3. analyse (project index) ---------------------------------------------------------------
+  // --- 3. prepare: what the transforms need to know about the project ---------------------------
+  // Each factory is migrated inside its own module and keeps its signature and return API, so no
+  // other file is read, indexed or changed: a run over part of a project is as safe as a whole run.
   t = performance.now();
   const projectRoot = findProjectRoot(options);
-  // Only files that mention createAlova can define a factory; without one there is nothing to index.
-  // The worker pool starts when enough files need parsing; it is reused by the transform stage.
+  // The worker pool starts when enough files need parsing.
   let pool: WorkerPool | null = null;
   const poolFor = (files: number): WorkerPool | null => {
     if (pool) return pool;
@@ -190,49 +188,22 @@ export async function run(options: RunOptions): Promise<RunReport> {
   // Babel, jscodeshift and the transforms load only when some file needs parsing: a tree with
   // nothing to migrate (the usual CI run after a migration) costs a walk and a read.
   const needParse = candidates.length > 0;
-  const { analyseProject, describeInProcess, describeOne, readTsconfigPaths } = needParse ? await import('./analyse.js') : ({} as typeof import('./analyse.js'));
-  const { transformFile } = needParse ? await import('./transform.js') : ({} as typeof import('./transform.js'));
+  const { transformFile, relativeImportSuffix } = needParse ? await import('./transform.js') : ({} as typeof import('./transform.js'));
   const { unifiedDiff } = needParse ? await import('./diff.js') : ({} as typeof import('./diff.js'));
-  const describeMany: DescribeMany = async (list, idx) => {
-    const p = poolFor(list.length);
-    if (!p) return describeInProcess(list, idx);
-    await p.broadcast({ kind: 'setOptions', options: { root: idx.root, index: idx } });
-    return p.map(
-      list,
-      (f) => ({ kind: 'describe', abs: f.abs, text: f.text }),
-      (f) => describeOne(f, idx),
-    );
-  };
-  const analysis = candidates.length ? await analyseProject(projectRoot, readable, candidates, describeMany, outsideFiles(options, projectRoot, found, files)) : { index: null, relevant: [] as SourceFile[] };
-  if (options.wiring === 'middleware' && analysis.index) {
-    // One context middleware per Express/Koa/Fastify app; handlers then need no wrapper.
-    const { describeApps } = await import('../transforms/ssr-singleton.js');
-    const apps = findAppFiles(readable, analysis.relevant, describeApps);
-    analysis.index.middlewareApps = apps.insertable.map((f) => f.abs);
-    for (const f of apps.insertable) if (!analysis.relevant.some((r) => r.abs === f.abs)) analysis.relevant.push(f);
-    for (const b of apps.blocked) notes.push(`--wiring middleware: ${b}; call-site wiring is used there`);
-    if (!apps.insertable.length) notes.push('--wiring middleware: no Express, Koa or Fastify app found; call-site wiring is used');
-  }
-  const relevantSet = new Set(analysis.relevant.map((f) => f.abs));
-  for (const f of readable) if (!relevantSet.has(f.abs)) planned.push({ abs: f.abs, record: fileRecord(f.rel, 'not-applicable') });
+  const candidateSet = new Set(candidates.map((f) => f.abs));
+  for (const f of readable) if (!candidateSet.has(f.abs)) planned.push({ abs: f.abs, record: fileRecord(f.rel, 'not-applicable') });
   const migrateOptions: MigrateOptions = {
     cache: options.cache,
     root: projectRoot,
     contextModule: contextBase ?? undefined,
     alovaMajor: options.alovaMajor ?? detectAlovaMajor(projectRoot),
-    index: analysis.index ?? undefined,
-    tsImportSuffix: needParse ? readTsconfigPaths(projectRoot).relativeImportSuffix : '',
-    wiring: options.wiring ?? 'call-site',
+    tsImportSuffix: needParse ? relativeImportSuffix(projectRoot) : '',
     alovaVersion: needParse ? installedAlovaVersion(projectRoot) : undefined,
   };
   timings.analyseMs = performance.now() - t;
 
   // --- 4 + 5. transform and verify ---------------------------------------------------------------
-  // A factory changes only when every caller can be wired. A file that must stay unchanged makes
-  // the factories it defines or calls unmigratable; repeat until nothing changes (the set only shrinks).
   t = performance.now();
-  const outcomes = new Map<string, TransformOutcome>();
-  const index = analysis.index;
   const verify = options.mode !== 'check';
   const transformMany = async (list: SourceFile[]): Promise<TransformOutcome[]> => {
     const p = poolFor(list.length);
@@ -244,60 +215,24 @@ export async function run(options: RunOptions): Promise<RunReport> {
       (c) => transformFile(c, migrateOptions, { verify }),
     );
   };
-  let pending = analysis.relevant;
-  for (let round = 0; round < 20 && pending.length; round++) {
-    const results = await transformMany(pending);
-    let done = 0;
-    const blockedNow = new Set<string>();
-    pending.forEach((c, i) => {
-      const outcome = results[i];
-      outcomes.set(c.abs, outcome);
-      options.onProgress?.(++done, pending.length);
-      if (!index) return;
-      const blocking = outcome.kind === 'ok' && outcome.output === null ? outcome.items.filter((it) => it.kind === 'manual-review').pop() : undefined;
-      const blockedBy =
-        outcome.kind === 'failed'
-          ? { where: c.rel, why: outcome.ruleId, ids: factoriesMentioned(index, c.text) }
-          : blocking
-            ? { where: `${blocking.file}:${blocking.line}:${blocking.col}`, why: blocking.ruleId, ids: [...outcome.factoryIdsDefined, ...outcome.factoryIdsUsed] }
-            : null;
-      for (const id of blockedBy?.ids ?? []) {
-        const f = index.factories[id];
-        if (f?.migratable) {
-          f.migratable = false;
-          f.reason = f.file === c.abs ? `it cannot be migrated itself: ${blockedBy!.where} ${blockedBy!.why}` : `a caller cannot be wired: ${blockedBy!.where} ${blockedBy!.why}`;
-          blockedNow.add(id);
-        }
-      }
-    });
-    if (process.env.ALOVA_SSR_MIGRATE_DEBUG) process.stderr.write(`transform round ${round}: ${pending.length} files, newly blocked ${blockedNow.size}\n`);
-    if (!blockedNow.size) break;
-    // The set of migratable factories only shrinks: only files that define or use a factory that
-    // was just blocked can change their result.
-    pending = analysis.relevant.filter((c) => {
-      const o = outcomes.get(c.abs)!;
-      if (o.kind === 'failed') return false;
-      return [...o.factoryIdsDefined, ...o.factoryIdsUsed].some((id) => blockedNow.has(id));
-    });
-  }
+  const sorted = [...candidates].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const results = sorted.length ? await transformMany(sorted) : [];
+  const outcomes = new Map<string, TransformOutcome>();
+  sorted.forEach((c, i) => {
+    outcomes.set(c.abs, results[i]);
+    options.onProgress?.(i + 1, sorted.length);
+  });
   const flavors = new Set<ContextFlavor>();
-  const callSites: Record<string, { count: number; files: number }> = {};
-  for (const c of analysis.relevant) {
+  for (const c of sorted) {
     const outcome = outcomes.get(c.abs)!;
     if (outcome.kind === 'failed') {
       planned.push({ abs: c.abs, record: { ...fileRecord(c.rel, 'failed'), reasonRuleId: outcome.ruleId, reason: outcome.reason } });
       continue;
     }
-    for (const [id, n] of Object.entries(outcome.callSitesByFactory)) {
-      const cs = (callSites[id] ??= { count: 0, files: 0 });
-      cs.count += n;
-      cs.files++;
-    }
     const record = fileRecord(c.rel, outcome.output === null ? 'unchanged' : options.mode === 'apply' ? 'changed' : 'would-change');
     record.edits = outcome.output === null ? [] : outcome.edits;
     record.items = outcome.items;
     record.factoriesMigrated = outcome.output === null ? 0 : outcome.factoriesMigrated;
-    record.callSitesRewired = outcome.output === null ? 0 : outcome.callSitesRewired;
     if (outcome.output !== null) {
       const d = unifiedDiff(c.rel, c.text, outcome.output);
       record.diff = d.patch;
@@ -307,15 +242,6 @@ export async function run(options: RunOptions): Promise<RunReport> {
     }
     planned.push({ abs: c.abs, record, output: outcome.output ?? undefined, before: c.text, mode: c.mode });
   }
-  if (index) {
-    for (const f of Object.values(index.factories).sort((a, b) => (a.id < b.id ? -1 : 1))) {
-      const exported = Object.values(index.exports).some((e) => Object.values(e).includes(f.id));
-      if (!exported) continue;
-      const cs = callSites[f.id] ?? { count: 0, files: 0 };
-      notes.push(`factory ${f.id}: ${cs.count} call site(s) in ${cs.files} file(s)${f.migratable ? '' : `; not migrated (${f.reason})`}`);
-    }
-  }
-
   // The request-context module: one per flavour the migrated files import.
   const contextPlans: Planned[] = [];
   for (const flavor of [...flavors].sort()) {
@@ -386,71 +312,8 @@ export async function run(options: RunOptions): Promise<RunReport> {
   }
 }
 
-/** Files that create an Express/Koa/Fastify app (text pre-filter, then parsed). */
-/**
- * Files of the project this run reads but does not migrate. A factory they mention stays unchanged
- * (its callers there could not be wired): component files the tool does not parse and, when the run
- * covers only part of the project (a sub-path, --ignore, --changed-since), every other source file
- * of the project. Only computed when there is something to analyse.
- */
-function outsideFiles(options: RunOptions, projectRoot: string, found: DiscoverResult, selectedFiles: DiscoveredFile[]): OutsideFile[] {
-  const component = (f: DiscoveredFile): OutsideFile => ({ ...f, why: `a ${path.extname(f.rel).slice(1)} file the tool does not parse` });
-  const outside = found.foreign.map(component);
-  const coversRoot = options.paths.some((p) => {
-    const abs = path.resolve(options.cwd, p);
-    return projectRoot === abs || projectRoot.startsWith(abs.endsWith(path.sep) ? abs : abs + path.sep);
-  });
-  if (coversRoot && !options.ignore.length && !options.changedSince) return outside;
-  const all = discover({ paths: [projectRoot], cwd: options.cwd, extensions: options.extensions, ignoreGlobs: [], gitignore: options.gitignore });
-  const selected = new Set(selectedFiles.map((f) => f.abs));
-  const seen = new Set(found.foreign.map((f) => f.abs));
-  const why = options.changedSince ? 'which --changed-since did not select' : options.ignore.length && coversRoot ? 'which --ignore excludes' : 'outside the paths this run covers';
-  for (const f of all.files) if (!selected.has(f.abs)) outside.push({ ...f, why });
-  for (const f of all.foreign) if (!seen.has(f.abs)) outside.push(component(f));
-  return outside;
-}
-
-function findAppFiles(
-  readable: DiscoveredFile[],
-  known: SourceFile[],
-  describeApps: (source: string, file: string) => { framework: string; blocked?: string; present: boolean }[],
-): { insertable: SourceFile[]; blocked: string[] } {
-  const needles = ['express(', 'Koa(', 'Fastify(', 'fastify('];
-  const insertable: SourceFile[] = [];
-  const blocked: string[] = [];
-  const byAbs = new Map(known.map((k) => [k.abs, k]));
-  for (const f of readable) {
-    const src = byAbs.get(f.abs) ?? (() => {
-      const r = readIfMentions(f.abs, needles);
-      return r.kind === 'match' ? { abs: f.abs, rel: f.rel, text: r.text, mode: r.mode } : null;
-    })();
-    if (!src || !needles.some((n) => src.text.includes(n))) continue;
-    let apps: { framework: string; blocked?: string; present: boolean }[];
-    try {
-      apps = describeApps(src.text, src.abs);
-    } catch {
-      continue;
-    }
-    for (const a of apps) if (a.blocked) blocked.push(`${f.rel}: ${a.framework} app not wired (${a.blocked})`);
-    if (apps.some((a) => !a.blocked)) insertable.push(src);
-  }
-  return { insertable, blocked };
-}
-
-/** Factories whose exported name appears in a file we could not parse: we cannot prove it does not call them. */
-function factoriesMentioned(index: ProjectIndex, text: string): string[] {
-  const out: string[] = [];
-  for (const exp of Object.values(index.exports)) {
-    for (const [name, id] of Object.entries(exp)) {
-      const f = index.factories[id];
-      if (text.includes(name) || (f && text.includes(f.localName))) out.push(id);
-    }
-  }
-  return [...new Set(out)];
-}
-
 function fileRecord(rel: string, status: FileRecord['status']): FileRecord {
-  return { file: rel, status, linesAdded: 0, linesRemoved: 0, edits: [], items: [], factoriesMigrated: 0, callSitesRewired: 0 };
+  return { file: rel, status, linesAdded: 0, linesRemoved: 0, edits: [], items: [], factoriesMigrated: 0 };
 }
 
 function summarise(files: FileRecord[], timings: Summary['timings']): Summary {
@@ -463,7 +326,6 @@ function summarise(files: FileRecord[], timings: Summary['timings']): Summary {
     linesAdded: 0,
     linesRemoved: 0,
     factoriesMigrated: 0,
-    callSitesRewired: 0,
     manualReviewItems: 0,
     securityFindings: 0,
     warnings: 0,
@@ -480,7 +342,6 @@ function summarise(files: FileRecord[], timings: Summary['timings']): Summary {
     s.linesAdded += f.linesAdded;
     s.linesRemoved += f.linesRemoved;
     s.factoriesMigrated += f.factoriesMigrated;
-    s.callSitesRewired += f.callSitesRewired;
     for (const e of f.edits as EditRecord[]) count(e.ruleId);
     for (const i of f.items as ReviewItem[]) {
       count(i.ruleId);

@@ -5,10 +5,21 @@
  * run over it must change nothing and report nothing (idempotency). A file that fails either is
  * left unchanged and reported as failed: we never write output we cannot prove is stable.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseTsconfig } from 'get-tsconfig';
 import type { EditRecord, ReviewItem } from './records.js';
 import { type MigrateOptions, TransformParseError, migrateSource } from '../transforms/ssr-singleton.js';
 import { PERSISTENT_RULES } from '../transforms/lib/rules.js';
 import type { ContextFlavor } from '../transforms/lib/context-module.js';
+
+/** A file that mentions createAlova, read by the pre-filter. */
+export interface SourceFile {
+  abs: string;
+  rel: string;
+  text: string;
+  mode: number;
+}
 
 export interface TransformInput {
   abs: string;
@@ -23,11 +34,7 @@ export type TransformOutcome =
       edits: EditRecord[];
       items: ReviewItem[];
       factoriesMigrated: number;
-      callSitesRewired: number;
       contextFlavor: ContextFlavor | null;
-      factoryIdsDefined: string[];
-      factoryIdsUsed: string[];
-      callSitesByFactory: Record<string, number>;
     }
   | { kind: 'failed'; ruleId: 'syntax-error' | 'output-does-not-parse' | 'not-idempotent' | 'internal-error'; reason: string };
 
@@ -46,7 +53,7 @@ export function transformFile(input: TransformInput, options: MigrateOptions, st
   if (result.output !== null && stage.verify !== false) {
     try {
       const again = migrateSource(result.output, input.abs, opts);
-      if (again.output !== null || again.items.some((i) => !PERSISTENT_RULES.has(i.ruleId))) {
+      if (again.output !== null || !onlyKnownItems(again.items, result.items)) {
         return { kind: 'failed', ruleId: 'not-idempotent', reason: 'a second run would change the output again; the file was left unchanged (please report this)' };
       }
     } catch (err) {
@@ -62,14 +69,44 @@ export function transformFile(input: TransformInput, options: MigrateOptions, st
     edits: result.edits,
     items: result.items,
     factoriesMigrated: result.factoriesMigrated,
-    callSitesRewired: result.callSitesRewired,
     contextFlavor: result.contextFlavor,
-    factoryIdsDefined: result.factoryIdsDefined,
-    factoryIdsUsed: result.factoryIdsUsed,
-    callSitesByFactory: result.callSitesByFactory,
   };
+}
+
+/**
+ * A second run may only repeat what the first reported about code it left as it is (a persistent
+ * finding, or a factory it refused: that factory is unchanged, so its items come back, at lines
+ * shifted by the migrated factories above it). Anything new means the output is not stable.
+ */
+export function onlyKnownItems(again: ReviewItem[], first: ReviewItem[]): boolean {
+  const key = (i: ReviewItem) => `${i.ruleId}\u0000${i.message}\u0000${i.excerpt}`;
+  const known = new Map<string, number>();
+  for (const i of first) known.set(key(i), (known.get(key(i)) ?? 0) + 1);
+  return again.every((i) => {
+    if (PERSISTENT_RULES.has(i.ruleId)) return true;
+    const n = known.get(key(i)) ?? 0;
+    known.set(key(i), n - 1);
+    return n > 0;
+  });
 }
 
 function oneLine(err: unknown): string {
   return String((err as Error)?.message ?? err).split('\n')[0];
+}
+
+/**
+ * The suffix a new relative import of the context module needs in a TypeScript file that has no
+ * relative import to copy: `.js` under node16/nodenext resolution. Read with get-tsconfig (JSON
+ * with comments, `extends` chains) rather than a hand-written parser.
+ */
+export function relativeImportSuffix(root: string): '' | '.js' {
+  const file = path.join(root, 'tsconfig.json');
+  if (!fs.existsSync(file)) return '';
+  try {
+    const co = parseTsconfig(file).compilerOptions ?? {};
+    const resolution = String(co.moduleResolution ?? co.module ?? '').toLowerCase();
+    return resolution === 'node16' || resolution === 'nodenext' ? '.js' : '';
+  } catch {
+    return '';
+  }
 }

@@ -1,17 +1,15 @@
 /**
  * A worker thread of the transform pool: parses and transforms files sent by the runner. The
- * project index is sent once per phase (`setOptions`), not with every file, because it lists
- * every discovered file.
+ * options are sent once (`setOptions`), not with every file.
  */
 import { parentPort } from 'node:worker_threads';
-import { describeModule, TransformParseError, type MigrateOptions } from '../transforms/ssr-singleton.js';
+import type { MigrateOptions } from '../transforms/ssr-singleton.js';
 import { transformFile } from './transform.js';
 
 let options: MigrateOptions = {};
 
 export type WorkerRequest =
   | { id: number; kind: 'setOptions'; options: MigrateOptions }
-  | { id: number; kind: 'describe'; abs: string; text: string }
   | { id: number; kind: 'transform'; abs: string; rel: string; text: string; verify: boolean };
 
 parentPort!.on('message', (msg: WorkerRequest) => {
@@ -20,14 +18,6 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       case 'setOptions':
         options = msg.options;
         parentPort!.postMessage({ id: msg.id, ok: true, value: null });
-        break;
-      case 'describe':
-        try {
-          parentPort!.postMessage({ id: msg.id, ok: true, value: describeModule(msg.text, msg.abs, options) });
-        } catch (err) {
-          if (!(err instanceof TransformParseError)) throw err;
-          parentPort!.postMessage({ id: msg.id, ok: true, value: null });
-        }
         break;
       case 'transform':
         parentPort!.postMessage({ id: msg.id, ok: true, value: transformFile({ abs: msg.abs, rel: msg.rel, text: msg.text }, options, { verify: msg.verify }) });

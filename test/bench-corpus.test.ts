@@ -222,12 +222,12 @@ describe('bench verifier', () => {
     ({ expected } = generateCorpus({ seed: 9, files: 200, out: dir }));
   });
 
-  /** A report that lists exactly the planted code, as the CLI's json reporter would. */
+  /** A report that lists exactly the planted factories and leaves every caller alone, as the CLI's json reporter would. */
   function perfectReport() {
-    const byFile = new Map<string, { file: string; status: string; edits: object[]; items: object[]; factoriesMigrated: number; callSitesRewired: number }>();
+    const byFile = new Map<string, { file: string; status: string; edits: object[]; items: object[]; factoriesMigrated: number }>();
     const rec = (file: string) => {
       let r = byFile.get(file);
-      if (!r) byFile.set(file, (r = { file, status: 'would-change', edits: [], items: [], factoriesMigrated: 0, callSitesRewired: 0 }));
+      if (!r) byFile.set(file, (r = { file, status: 'would-change', edits: [], items: [], factoriesMigrated: 0 }));
       return r;
     };
     for (const f of expected.factories) {
@@ -235,16 +235,13 @@ describe('bench verifier', () => {
       r.edits.push({ ruleId: 'hoist-instance', file: f.file, line: f.line, col: f.col });
       r.factoriesMigrated++;
     }
-    for (const c of expected.callSites) {
-      const r = rec(c.file);
-      r.edits.push({ ruleId: 'rewire-call-site', file: c.file, line: c.line, col: c.col });
-      r.callSitesRewired++;
-    }
+    const factoryFiles = new Set(expected.factories.map((f) => f.file));
+    for (const c of expected.callSites) if (!factoryFiles.has(c.file) && !byFile.has(c.file)) byFile.set(c.file, { file: c.file, status: 'not-applicable', edits: [], items: [], factoriesMigrated: 0 });
     const files = [...byFile.values()];
-    return { files, summary: { factoriesMigrated: expected.factories.length, callSitesRewired: expected.callSites.length } };
+    return { files, summary: { factoriesMigrated: expected.factories.length } };
   }
 
-  it('accepts a report listing exactly the planted factories and call sites', () => {
+  it('accepts a report listing exactly the planted factories, with every caller left as written', () => {
     const v = verifyReport(perfectReport(), expected, { corpusDir: dir, cwd: dir });
     expect(v.problems).toEqual([]);
     expect(v.ok).toBe(true);
@@ -261,36 +258,39 @@ describe('bench verifier', () => {
     expect(v.ok).toBe(true);
   });
 
-  it('reports a missing call site, an extra factory and a reported mention-only file', () => {
+  it('reports a changed caller, an edited call site, an extra factory and a reported mention-only file', () => {
     const report = perfectReport();
-    const withCall = report.files.find((f) => f.callSitesRewired > 0)!;
-    withCall.edits = withCall.edits.filter((e) => (e as { ruleId: string }).ruleId !== 'rewire-call-site' || e !== withCall.edits.find((x) => (x as { ruleId: string }).ruleId === 'rewire-call-site'));
+    const factoryFiles = new Set(expected.factories.map((f) => f.file));
+    const callerOnly = expected.callSites.find((c) => !factoryFiles.has(c.file))!;
+    const callerRecord = report.files.find((f) => f.file === callerOnly.file)!;
+    callerRecord.status = 'would-change';
+    callerRecord.edits.push({ ruleId: 'wire-call-site', file: callerOnly.file, line: callerOnly.line, col: callerOnly.col });
     const mention = expected.mentions[0];
-    report.files.push({ file: mention.file, status: 'would-change', edits: [{ ruleId: 'hoist-instance', file: mention.file, line: mention.line, col: 1 }], items: [], factoriesMigrated: 1, callSitesRewired: 0 });
+    report.files.push({ file: mention.file, status: 'would-change', edits: [{ ruleId: 'hoist-instance', file: mention.file, line: mention.line, col: 1 }], items: [], factoriesMigrated: 1 });
     const v = verifyReport(report, expected, { corpusDir: dir, cwd: dir });
     expect(v.ok).toBe(false);
-    expect(v.missingCallSites).toHaveLength(1);
+    expect(v.changedCallers.map((c) => c.file)).toEqual([callerOnly.file]);
+    expect(v.touchedCallSites).toContainEqual(expect.objectContaining({ file: callerOnly.file, line: callerOnly.line }));
     expect(v.extraFactories).toHaveLength(1);
     expect(v.unexpectedFiles.map((u) => u.file)).toEqual([mention.file]);
     expect(v.unexpectedFiles[0].mention).toBe(true);
   });
 
-  it('tells a call site anchored at another column of the planted line apart from a miss', () => {
+  it('an edit anchored at a same-file call site counts as a touched caller', () => {
     const report = perfectReport();
-    for (const f of report.files) for (const e of f.edits as { ruleId: string; col: number }[]) if (e.ruleId === 'rewire-call-site') e.col = 3;
-    const strict = verifyReport(report, expected, { corpusDir: dir, cwd: dir });
-    expect(strict.ok).toBe(false);
-    expect(strict.missingCallSites).toHaveLength(0);
-    expect(strict.extraCallSites).toHaveLength(0);
-    expect(strict.colMismatch).toHaveLength(expected.callSites.length);
-    expect(strict.problems.join('\n')).toMatch(/at another column/);
-    expect(verifyReport(report, expected, { corpusDir: dir, cwd: dir, matchLine: true }).ok).toBe(true);
+    const factoryFiles = new Set(expected.factories.map((f) => f.file));
+    const sameFile = expected.callSites.find((c) => factoryFiles.has(c.file))!;
+    report.files.find((f) => f.file === sameFile.file)!.edits.push({ ruleId: 'wire-call-site', file: sameFile.file, line: sameFile.line, col: sameFile.col });
+    const v = verifyReport(report, expected, { corpusDir: dir, cwd: dir });
+    expect(v.ok).toBe(false);
+    expect(v.touchedCallSites).toEqual([expect.objectContaining({ file: sameFile.file, line: sameFile.line })]);
+    expect(v.problems.join('\n')).toMatch(/call sites were edited/);
   });
 
   it('a report that migrates nothing fails with every planted item missing', () => {
-    const v = verifyReport({ files: [], summary: { factoriesMigrated: 0, callSitesRewired: 0 } }, expected, { corpusDir: dir, cwd: dir });
+    const v = verifyReport({ files: [], summary: { factoriesMigrated: 0 } }, expected, { corpusDir: dir, cwd: dir });
     expect(v.ok).toBe(false);
     expect(v.missingFactories).toHaveLength(expected.factories.length);
-    expect(v.missingCallSites).toHaveLength(expected.callSites.length);
+    expect(v.touchedCallSites).toHaveLength(0);
   });
 });

@@ -56,7 +56,7 @@ function reviewProject(opts: { broken?: boolean } = {}): string {
   put(d, 'src/routes.ts', fixture('named-import-arrow.input.ts'));
   put(d, 'src/server.js', fixture('direct-in-handler.input.js'));
   put(d, 'src/api/users.ts', fixture('fixed-id.input.ts'));
-  put(d, 'src/jobs/loop.ts', fixture('review-loop.input.ts'));
+  put(d, 'src/jobs/loop.ts', fixture('review-request-ttl.input.ts'));
   put(d, 'src/util.ts', PLAIN);
   if (opts.broken) put(d, 'src/legacy/broken.ts', BROKEN);
   return d;
@@ -223,7 +223,7 @@ describe('--dry --diff-only produces a patch that git apply turns into exactly w
     expect(ta).toEqual(tb);
     expect(ta['src/alova-request-context.ts']).toBeDefined();
     expect(ta['src/alova-request-context.mjs']).toBeDefined();
-    expect(fs.readFileSync(path.join(a, 'src/legacy/crlf.js'), 'utf8')).toMatch(/^\uFEFF[^]*runInAlovaContext[^]*\r\n$/);
+    expect(fs.readFileSync(path.join(a, 'src/legacy/crlf.js'), 'utf8')).toMatch(/^\uFEFF[^]*provideAlovaContext[^]*\r\n$/);
     // The same set of paths changed, as git sees it.
     expect(git(a, 'status', '--porcelain')).toBe(git(b, 'status', '--porcelain'));
     // After applying, the patch no longer applies (it was not empty) and a new dry run is empty.
@@ -298,7 +298,7 @@ describe('reporters on the fixture project through the real CLI', () => {
     // Most important first: the security finding, then the failed file, then the review item.
     expect(lines[0]).toMatch(/^::error file=src\/api\/users\.ts,line=6,col=5,title=fixed-id-shares-requests::/);
     expect(lines[1]).toMatch(/^::error file=src\/legacy\/broken\.ts,title=syntax-error::/);
-    expect(lines[2]).toMatch(/^::error file=src\/jobs\/loop\.ts,line=16,col=17,title=call-in-loop::/);
+    expect(lines[2]).toMatch(/^::error file=src\/jobs\/loop\.ts,line=17,col=5,title=request-dependent-option::/);
     expect(r.stdout).not.toContain(d);
     await expect(r.stdout).toMatchFileSnapshot('__snapshots__/cli-github-check.txt');
   });
@@ -345,7 +345,7 @@ describe('--output-file', () => {
     // The terminal: the text summary, not SARIF.
     expect(r.stdout).not.toContain('"$schema"');
     expect(r.stdout).toMatch(/^alova-ssr-migrate \S+: check \(no files written\)$/m);
-    expect(r.stdout).toContain('src/jobs/loop.ts:16:17');
+    expect(r.stdout).toContain('src/jobs/loop.ts:17:5');
     // The command that fixes it drops the flags that only choose the output (--reporter, --output-file).
     expect(lastLine(r.stdout)).toBe('Exit 1: --check found 5 files to migrate, 1 security finding and 1 manual-review item. Run `npx alova-ssr-migrate ./src` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link).');
     // The same document as on stdout without --output-file.
@@ -368,7 +368,7 @@ describe('--reporter github with $GITHUB_STEP_SUMMARY', () => {
     const d = tempDir();
     put(d, 'package.json', '{ "name": "p", "private": true }\n');
     for (let i = 0; i < 12; i++) put(d, `src/r${String(i).padStart(2, '0')}.ts`, fixture('named-import-arrow.input.ts'));
-    put(d, 'src/loop.ts', fixture('review-loop.input.ts'));
+    put(d, 'src/loop.ts', fixture('review-request-ttl.input.ts'));
     const summary = path.join(tempDir(), 'step_summary.md');
     fs.writeFileSync(summary, '# earlier step\n');
 
@@ -382,7 +382,7 @@ describe('--reporter github with $GITHUB_STEP_SUMMARY', () => {
     expect(count('error')).toBe(10);
     expect(count('warning')).toBe(10);
     expect(count('notice')).toBe(0);
-    expect(lines[0]).toMatch(/^::error file=src\/loop\.ts,line=16,col=17,title=call-in-loop::/);
+    expect(lines[0]).toMatch(/^::error file=src\/loop\.ts,line=17,col=5,title=request-dependent-option::/);
     expect(lines.at(-2)).toBe(
       'alova-ssr-migrate: 6 more annotations not shown (4 error and 2 warning; GitHub shows at most 10 per level); the job summary lists all of them.',
     );
@@ -393,7 +393,7 @@ describe('--reporter github with $GITHUB_STEP_SUMMARY', () => {
     expect(md).toContain(':x: **Exit 1: --check found 13 files to migrate and 1 manual-review item.**');
     // Everything, uncapped: 13 review rows (1 manual review, 12 warnings) and 13 file rows.
     expect(md.match(/^\| warning \| `src\/r\d\d\.ts:\d+:\d+` \| `shared-cache` \|/gm)).toHaveLength(12);
-    expect(md.match(/^\| manual review \| `src\/loop\.ts:16:17` \| `call-in-loop` \|/gm)).toHaveLength(1);
+    expect(md.match(/^\| manual review \| `src\/loop\.ts:17:5` \| `request-dependent-option` \|/gm)).toHaveLength(1);
     expect(md.match(/^\| `src\/[^`]+` \| would-change \|/gm)).toHaveLength(13);
     await expect(md.slice('# earlier step\n'.length)).toMatchFileSnapshot('__snapshots__/cli-github-step-summary.txt');
 
@@ -418,7 +418,7 @@ describe('--reporter github with $GITHUB_STEP_SUMMARY', () => {
 describe('--baseline / --write-baseline', () => {
   function loopProject(): string {
     const d = tempDir();
-    put(d, 'src/jobs/loop.ts', fixture('review-loop.input.ts'));
+    put(d, 'src/jobs/loop.ts', fixture('review-request-ttl.input.ts'));
     put(d, 'src/util.ts', PLAIN);
     return d;
   }
@@ -434,7 +434,7 @@ describe('--baseline / --write-baseline', () => {
     expect(w.stdout).toMatch(/^ {2}Baselined {2,}1 {2,}suppressed by --baseline$/m);
     const written = JSON.parse(fs.readFileSync(path.join(d, 'b.json'), 'utf8'));
     expect(written.version).toBe(1);
-    expect(written.entries).toEqual([{ ruleId: 'call-in-loop', file: 'src/jobs/loop.ts', hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(written.entries).toEqual([{ ruleId: 'request-dependent-option', file: 'src/jobs/loop.ts', hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     // Apply mode (not a git repo) also writes it and exits 0; the file is byte-identical.
     const w2 = cli(['src', '--write-baseline', 'b2.json'], d);
     expect(w2.code).toBe(0);
@@ -443,35 +443,35 @@ describe('--baseline / --write-baseline', () => {
     const pass = cli(['src', '--check', '--baseline', 'b.json'], d);
     expect(pass.code).toBe(0);
     expect(lastLine(pass.stdout)).toBe('Check passed: nothing to migrate.');
-    expect(pass.stdout).not.toContain('call-in-loop  ');
+    expect(pass.stdout).not.toContain('request-dependent-option  ');
 
     // A NEW review item in another file fails; only the new one is listed.
-    put(d, 'src/jobs/other.ts', fixture('review-two-calls.input.ts'));
+    put(d, 'src/jobs/other.ts', fixture('review-this.input.ts'));
     const fail = cli(['src', '--check', '--baseline', 'b.json'], d);
     expect(fail.code).toBe(1);
     expect(lastLine(fail.stdout)).toBe('Exit 1: --check found 1 manual-review item. Fix the items listed above (each has a hint and a docs link).');
-    expect(fail.stdout).toMatch(/src\/jobs\/other\.ts:15:18 +multiple-factory-calls/);
+    expect(fail.stdout).toMatch(/src\/jobs\/other\.ts:10:22 +uses-this/);
     expect(fail.stdout).not.toMatch(/src\/jobs\/loop\.ts:\d+:\d+/);
     fs.rmSync(path.join(d, 'src/jobs/other.ts'));
 
     // The same item copied into another file is new too (entries are per file).
-    put(d, 'src/jobs/loop2.ts', fixture('review-loop.input.ts'));
+    put(d, 'src/jobs/loop2.ts', fixture('review-request-ttl.input.ts'));
     const copy = cli(['src', '--check', '--baseline', 'b.json', '--reporter', 'json'], d);
     expect(copy.code).toBe(1);
     expect(jsonFiles(copy.stdout).flatMap((f) => f.items.map((i) => i.file))).toEqual(['src/jobs/loop2.ts']);
     fs.rmSync(path.join(d, 'src/jobs/loop2.ts'));
 
-    // Lines added above the item move it down (16 -> 20): still baselined.
+    // Lines added above the item move it down (17 -> 21): still baselined.
     const loop = path.join(d, 'src/jobs/loop.ts');
     fs.writeFileSync(loop, '// one\n// two\n// three\n\n' + fs.readFileSync(loop, 'utf8'));
     const moved = cli(['src', '--check', '--reporter', 'json'], d);
-    expect(jsonFiles(moved.stdout).flatMap((f) => f.items)).toEqual([expect.objectContaining({ ruleId: 'call-in-loop', line: 20, col: 17 })]);
+    expect(jsonFiles(moved.stdout).flatMap((f) => f.items)).toEqual([expect.objectContaining({ ruleId: 'request-dependent-option', line: 21, col: 5 })]);
     const movedPass = cli(['src', '--check', '--baseline', 'b.json'], d);
     expect(movedPass.code).toBe(0);
     expect(lastLine(movedPass.stdout)).toBe('Check passed: nothing to migrate.');
 
     // The item's line changed: no longer the recorded code, so it fails again.
-    fs.writeFileSync(loop, fs.readFileSync(loop, 'utf8').replace('const api = createApi(token);', 'const api = createApi(token.trim());'));
+    fs.writeFileSync(loop, fs.readFileSync(loop, 'utf8').replace('cacheFor: { GET: ttl },', 'cacheFor: { GET: ttl * 2 },'));
     const changed = cli(['src', '--check', '--baseline', 'b.json'], d);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toMatch(/baseline: 1 entry matches no current item/);
@@ -499,7 +499,7 @@ describe('--baseline / --write-baseline', () => {
       ['conflict.json', '<<<<<<< HEAD\n{"version": 1, "entries": []}\n=======\n', /^alova-ssr-migrate: --baseline conflict\.json: Invalid baseline: not valid JSON \(.+\)\.$/],
       ['nl.json', '{\n"version": 1,\n"entries": [}\n', /^alova-ssr-migrate: --baseline nl\.json: Invalid baseline: not valid JSON \(.+\)\.$/],
       ['v2.json', '{"version": 2, "entries": []}', /^alova-ssr-migrate: --baseline v2\.json: Invalid baseline: unsupported version 2 .*--write-baseline\.$/],
-      ['shape.json', '{"version": 1, "entries": [{"ruleId": "call-in-loop", "file": "x", "hash": "nothex"}]}', /^alova-ssr-migrate: --baseline shape\.json: Invalid baseline: entries\[0\]\.hash must be a sha256/],
+      ['shape.json', '{"version": 1, "entries": [{"ruleId": "request-dependent-option", "file": "x", "hash": "nothex"}]}', /^alova-ssr-migrate: --baseline shape\.json: Invalid baseline: entries\[0\]\.hash must be a sha256/],
       ['missing.json', null, /^alova-ssr-migrate: cannot read --baseline missing\.json: ENOENT$/],
     ];
     for (const [name, content, message] of cases) {
@@ -636,12 +636,12 @@ describe('exit codes for every combination (the text summary ends with the reaso
     return d;
   }
   const migratable: [string, string] = ['src/routes.ts', fixture('named-import-arrow.input.ts')];
-  const review: [string, string] = ['src/loop.ts', fixture('review-loop.input.ts')];
+  const review: [string, string] = ['src/loop.ts', fixture('review-request-ttl.input.ts')];
   const broken: [string, string] = ['src/broken.ts', BROKEN];
   const plain: [string, string] = ['src/util.ts', PLAIN];
-  // A fixed `id` on a factory the tool cannot migrate (called in a loop): the security finding
+  // A fixed `id` on a factory the tool cannot migrate (a per-call cache lifetime): the security finding
   // stays, the file is left unchanged.
-  const securityBlocked: [string, string] = ['src/users.ts', fixture('review-loop.input.ts').replace('return createAlova({', "return createAlova({\n    id: 'user-api',")];
+  const securityBlocked: [string, string] = ['src/users.ts', fixture('review-request-ttl.input.ts').replace('return createAlova({', "return createAlova({\n    id: 'user-api',")];
 
   interface Case {
     name: string;
@@ -695,7 +695,7 @@ describe('exit codes for every combination (the text summary ends with the reaso
         // A baseline that records the review item but not the security finding.
         cli(['src', '--check', '--write-baseline', 'all.json'], d);
         const all = JSON.parse(fs.readFileSync(path.join(d, 'all.json'), 'utf8'));
-        all.entries = all.entries.filter((e: { ruleId: string }) => e.ruleId === 'call-in-loop');
+        all.entries = all.entries.filter((e: { ruleId: string }) => e.ruleId === 'request-dependent-option');
         expect(all.entries).toHaveLength(1);
         fs.writeFileSync(path.join(d, 'b.json'), JSON.stringify(all));
       },
@@ -709,7 +709,7 @@ describe('exit codes for every combination (the text summary ends with the reaso
       prepare: (d) => {
         cli(['src', '--check', '--write-baseline', 'all.json'], d);
         const all = JSON.parse(fs.readFileSync(path.join(d, 'all.json'), 'utf8'));
-        all.entries = all.entries.filter((e: { ruleId: string }) => e.ruleId === 'call-in-loop');
+        all.entries = all.entries.filter((e: { ruleId: string }) => e.ruleId === 'request-dependent-option');
         fs.writeFileSync(path.join(d, 'b.json'), JSON.stringify(all));
       },
     },
@@ -800,7 +800,7 @@ describe('without a TTY and without git', () => {
     expect(r.stdout).not.toContain('\u001b');
     expect(r.stdout).toMatch(/^Notes\n {2}not inside a git work tree: the dirty-tree guard was skipped$/m);
     expect(lastLine(r.stdout)).toBe('Done: 4 files migrated.');
-    expect(fs.readFileSync(path.join(d, 'src/r0.ts'), 'utf8')).toContain('runInAlovaContext');
+    expect(fs.readFileSync(path.join(d, 'src/r0.ts'), 'utf8')).toContain('provideAlovaContext');
   });
 
   it('git not installed (not on PATH): apply exits 0 with the note; --changed-since exits 2', () => {

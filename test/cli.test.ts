@@ -31,7 +31,7 @@ function project(): string {
   fs.copyFileSync(path.join(FIX, 'named-import-arrow.input.ts'), path.join(d, 'src/routes.ts'));
   fs.copyFileSync(path.join(FIX, 'direct-in-handler.input.js'), path.join(d, 'src/server.js'));
   fs.writeFileSync(path.join(d, 'src/util.ts'), 'export const add = (a: number, b: number) => a + b;\n');
-  fs.copyFileSync(path.join(FIX, 'review-loop.input.ts'), path.join(d, 'src/loop.ts'));
+  fs.copyFileSync(path.join(FIX, 'review-request-ttl.input.ts'), path.join(d, 'src/loop.ts'));
   return d;
 }
 
@@ -76,8 +76,8 @@ describe('modes and exit codes', () => {
     expect(r.stdout).toMatch(/^\+ src\/alova-request-context\.ts \(new, generated, \d+ lines\)$/m);
     expect(cli(['src', '--dry', '--verbose'], d).stdout).toContain('+++ b/src/alova-request-context.ts');
     expect(r.stdout).toMatch(/Factories migrated\s+2/);
-    expect(r.stdout).toContain('src/loop.ts:16:17');
-    expect(r.stdout).toContain('call-in-loop');
+    expect(r.stdout).toContain('src/loop.ts:17:5');
+    expect(r.stdout).toContain('request-dependent-option');
     expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/Run without --dry to apply/);
     expect(snapshotTree(d)).toEqual(before);
   });
@@ -122,12 +122,12 @@ describe('modes and exit codes', () => {
     const r = cli(['src', '--check', '--reporter', 'json'], d);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(doc.schemaVersion).toBe(1);
+    expect(doc.schemaVersion).toBe(2);
     const byFile = Object.fromEntries(doc.files.map((f: { file: string }) => [f.file, f]));
     expect(byFile['src/routes.ts'].status).toBe('would-change');
     expect(byFile['src/util.ts'].status).toBe('not-applicable');
     expect(byFile['src/loop.ts'].status).toBe('unchanged');
-    expect(byFile['src/loop.ts'].items[0]).toMatchObject({ ruleId: 'call-in-loop', file: 'src/loop.ts', line: 16, col: 17 });
+    expect(byFile['src/loop.ts'].items[0]).toMatchObject({ ruleId: 'request-dependent-option', file: 'src/loop.ts', line: 17, col: 5 });
     expect(byFile['src/routes.ts'].edits.map((e: { ruleId: string }) => e.ruleId)).toContain('hoist-instance');
     expect(doc.exitCode).toBe(1);
   });
@@ -177,7 +177,7 @@ describe('git dirty-tree guard', () => {
     expect(snapshotTree(d)).toEqual(before);
     const ok = cli(['src', '--allow-dirty'], d);
     expect(ok.code).toBe(0);
-    expect(fs.readFileSync(path.join(d, 'src/routes.ts'), 'utf8')).toContain('runInAlovaContext');
+    expect(fs.readFileSync(path.join(d, 'src/routes.ts'), 'utf8')).toContain('provideAlovaContext');
   });
 
   it('writes on a clean git tree', () => {
@@ -197,7 +197,7 @@ describe('bad input never stops the run', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/src\/broken\.ts\s+syntax-error\s+syntax error at \d+:\d+: /);
     expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/Exit 1: 1 file that failed/);
-    expect(fs.readFileSync(path.join(d, 'src/routes.ts'), 'utf8')).toContain('runInAlovaContext');
+    expect(fs.readFileSync(path.join(d, 'src/routes.ts'), 'utf8')).toContain('provideAlovaContext');
     expect(r.stderr).toBe('');
   });
 

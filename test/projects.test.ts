@@ -5,20 +5,19 @@
  *   fixtures/projects/<case>/output/**   the whole tree after an apply run; the generated context module is a
  *                                        one-line marker there (see CONTEXT_MODULE_MARKER)
  *   fixtures/projects/<case>/items.txt   review items, `file:line:col ruleId` per line
- *   fixtures/projects/<case>/notes.txt   the per-factory call-site lines of the summary
- *   fixtures/projects/<case>/args.json   optional: { "paths": [...], "cache": "off", "wiring": "middleware" }
+ *   fixtures/projects/<case>/args.json   optional: { "paths": [...], "cache": "off" }
  *
  * Each case is migrated through the runner (the same code as the CLI) in a temporary copy and
- * checked for: exact output tree, items, call-site counts, idempotency (a second run changes
- * nothing), and, when the output has a tsconfig.json, tsc against the real alova types.
+ * checked for: exact output tree, items, that only factory modules (and the generated context
+ * module) change, idempotency (a second run changes nothing), and, when the output has a
+ * tsconfig.json, tsc against the real alova types.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/runner.js';
-import { analyseProject } from '../src/analyse.js';
-import { discover, DEFAULT_EXTENSIONS } from '../src/discover.js';
+import { DEFAULT_EXTENSIONS } from '../src/discover.js';
 import type { RunReport } from '../src/records.js';
 import { renderContextModule } from '../transforms/lib/context-module.js';
 
@@ -42,7 +41,7 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off' | 'shared'; wiring?: 'call-site' | 'middleware' }): Promise<RunReport> {
+function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off' | 'shared' }): Promise<RunReport> {
   return run({
     paths: args.paths ?? ['.'],
     cwd: dir,
@@ -53,7 +52,6 @@ function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off
     allowDirty: true,
     cache: args.cache ?? 'request',
     contextModule: null,
-    wiring: args.wiring,
   });
 }
 
@@ -79,8 +77,8 @@ const readLines = (p: string) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8').
 const cases = fs.readdirSync(BASE).filter((c) => fs.existsSync(path.join(BASE, c, 'input'))).sort();
 
 describe('project fixtures', () => {
-  it('cover every wiring case and framework', () => {
-    for (const c of ['express-wiring-middleware', 'koa-wiring-middleware', 'fastify-wiring-middleware', 'cross-file-ts', 'cjs-project', 'express-middleware', 'koa-app', 'fastify-app', 'class-service', 'unwirable-caller', 'blocked-factory', 'module-level-caller', 'public-api', 'nextjs', 'vike', 'sveltekit', 'remix', 'nuxt', 'nuxt-auto-import']) {
+  it('cover every framework and project shape', () => {
+    for (const c of ['cross-file-ts', 'cjs-project', 'express-middleware', 'koa-app', 'fastify-app', 'class-service', 'unwirable-caller', 'blocked-factory', 'module-level-caller', 'public-api', 'nextjs', 'vike', 'sveltekit', 'remix', 'nuxt', 'nuxt-auto-import']) {
       expect(cases).toContain(c);
     }
   });
@@ -92,13 +90,23 @@ describe('project fixtures', () => {
       const work = path.join(TMP, name);
       let first: RunReport;
 
-      it('migrates to exactly the expected tree, items and call-site counts', async () => {
+      it('migrates to exactly the expected tree and items', async () => {
         fs.cpSync(path.join(caseDir, 'input'), work, { recursive: true });
         first = await migrate(work, args);
         expect(first.files.filter((f) => f.status === 'failed')).toEqual([]);
         expect(tree(work)).toEqual(expectedTree(path.join(caseDir, 'output')));
         expect(items(first)).toEqual(readLines(path.join(caseDir, 'items.txt')).sort());
-        expect(first.notes.filter((n) => n.startsWith('factory '))).toEqual(readLines(path.join(caseDir, 'notes.txt')));
+      });
+
+      it('changes only the modules that create an instance, plus the generated context module: every caller stays as written', () => {
+        const before = tree(path.join(caseDir, 'input'));
+        const after = expectedTree(path.join(caseDir, 'output'));
+        for (const [rel, text] of Object.entries(after)) {
+          if (before[rel] === text) continue;
+          if (before[rel] === undefined) expect(rel, 'a created file').toMatch(/(^|\/)alova-request-context\.(ts|mjs|cjs)$/);
+          else expect(before[rel], `${rel} changed but creates no instance`).toMatch(/\bcreateAlova\b/);
+        }
+        for (const rel of Object.keys(before)) expect(after[rel], `${rel} was removed`).toBeDefined();
       });
 
       it('is idempotent: a second run changes nothing and reports the same items', async () => {
@@ -120,41 +128,11 @@ describe('project fixtures', () => {
   }
 });
 
-describe('project analysis (the index)', () => {
-  it('finds factories, helpers, barrels, aliases and every importing file of cross-file-ts', async () => {
-    const root = path.join(BASE, 'cross-file-ts/input');
-    const found = discover({ paths: ['.'], cwd: root, extensions: DEFAULT_EXTENSIONS, ignoreGlobs: [], gitignore: true });
-    const candidates = found.files
-      .map((f) => ({ ...f, text: fs.readFileSync(f.abs, 'utf8'), mode: 0o644 }))
-      .filter((f) => f.text.includes('createAlova'));
-    const { index, relevant } = await analyseProject(root, found.files, candidates);
-    expect(Object.keys(index.factories).sort()).toEqual(['src/api.ts#createApi', 'src/lib/client.ts#clientFor']);
-    expect(index.factories['src/api.ts#createApi']).toMatchObject({ kind: 'function', localName: 'createApi', migratable: true });
-    const exp = (rel: string) => index.exports[path.join(root, rel)];
-    expect(exp('src/api.ts')).toEqual({ createApi: 'src/api.ts#createApi' });
-    // `export *` and `export { createApi as makeApi }` from a barrel.
-    expect(exp('src/services/index.ts')).toEqual({ createApi: 'src/api.ts#createApi', makeApi: 'src/api.ts#createApi' });
-    expect(exp('src/lib/client.ts')).toEqual({ clientFor: 'src/lib/client.ts#clientFor' });
-    expect(index.paths).toEqual({ '@lib/*': ['src/lib/*'] });
-    // util.ts mentions nothing: never parsed; the others are call sites, helpers or barrels.
-    expect(relevant.map((f) => f.rel)).toEqual(['src/api.ts', 'src/lib/client.ts', 'src/page.ts', 'src/routes/admin.ts', 'src/routes/user.ts', 'src/services/index.ts']);
-  });
-
-  it('marks a factory exported from the package entry as public API (not migratable)', async () => {
-    const root = path.join(BASE, 'public-api/input');
-    const found = discover({ paths: ['.'], cwd: root, extensions: DEFAULT_EXTENSIONS, ignoreGlobs: [], gitignore: true });
-    const candidates = found.files.map((f) => ({ ...f, text: fs.readFileSync(f.abs, 'utf8'), mode: 0o644 }));
-    const { index } = await analyseProject(root, found.files, candidates);
-    expect(index.factories['src/index.js#createClient']).toMatchObject({ migratable: false });
-    expect(index.factories['src/index.js#createClient'].reason).toMatch(/public API/);
-  });
-});
-
 describe('--check decides like apply (it skips the second verification run)', () => {
   const norm = (r: RunReport) =>
     r.files
       .filter((f) => !f.created)
-      .map((f) => ({ file: f.file, status: f.status === 'changed' ? 'would-change' : f.status, edits: f.edits, items: f.items, factories: f.factoriesMigrated, sites: f.callSitesRewired }))
+      .map((f) => ({ file: f.file, status: f.status === 'changed' ? 'would-change' : f.status, edits: f.edits, items: f.items, factories: f.factoriesMigrated }))
       .sort((a, b) => (a.file < b.file ? -1 : 1));
   const trees = [
     ...cases.map((c) => ({ name: `projects/${c}`, dir: path.join(BASE, c, 'input'), args: fs.existsSync(path.join(BASE, c, 'args.json')) ? JSON.parse(fs.readFileSync(path.join(BASE, c, 'args.json'), 'utf8')) : {} })),
@@ -168,7 +146,7 @@ describe('--check decides like apply (it skips the second verification run)', ()
       const c = path.join(TMP, `agree-check-${t.name.replace(/\W/g, '_')}`);
       copy(a);
       copy(c);
-      const base = { paths: t.args.paths ?? ['.'], extensions: DEFAULT_EXTENSIONS, ignore: [], gitignore: true, allowDirty: true, cache: t.args.cache ?? 'request', contextModule: null, wiring: t.args.wiring };
+      const base = { paths: t.args.paths ?? ['.'], extensions: DEFAULT_EXTENSIONS, ignore: [], gitignore: true, allowDirty: true, cache: t.args.cache ?? 'request', contextModule: null };
       const applied = await run({ ...base, cwd: a, mode: 'apply' });
       const checked = await run({ ...base, cwd: c, mode: 'check' });
       expect(norm(checked)).toEqual(norm(applied));

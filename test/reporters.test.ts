@@ -64,7 +64,6 @@ describe('text reporter', () => {
       /Would change +2\n/,
       /Lines +\+130 -3\n/,
       /Factories migrated +1\n/,
-      /Call sites rewired +4\n/,
       /Manual-review items +1\n/,
       /Security findings +1\n/,
       /Failed +1\n/,
@@ -240,7 +239,7 @@ describe('json reporter', () => {
       ['unknown kind', (d) => (d.files.find((f: any) => f.items.length).items[0].kind = 'info')],
       ['unknown severity', (d) => (d.files.find((f: any) => f.items.length).items[0].severity = 'fatal')],
       ['unknown mode', (d) => (d.mode = 'fix')],
-      ['wrong schemaVersion', (d) => (d.schemaVersion = 2)],
+      ['wrong schemaVersion', (d) => (d.schemaVersion = 1)],
       ['missing summary field', (d) => delete d.summary.baselined],
       ['extra field', (d) => (d.extra = true)],
       ['line 0', (d) => (d.files.find((f: any) => f.edits.length).edits[0].line = 0)],
@@ -260,7 +259,7 @@ describe('json reporter', () => {
   it('is versioned and byte-stable for scrambled input', () => {
     const r = kitchenSink('check');
     const out = renderJson(r, plain);
-    expect(JSON.parse(out).schemaVersion).toBe(1);
+    expect(JSON.parse(out).schemaVersion).toBe(2);
     expect(renderJson(shuffled(r), plain)).toBe(out);
     expect(out.endsWith('}\n')).toBe(true);
   });

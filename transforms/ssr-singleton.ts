@@ -14,17 +14,21 @@
  *                                                     const token = req.headers.authorization;
  *                                                     return provideAlovaContext(apiAlova, '…#apiAlova', { token });
  *                                                   }
- * and every same-file caller runs the code from the factory call onward inside
- * `runInAlovaContext(...)`. The factory body still runs per request, exactly as before (same
- * evaluation order, same side effects); it just records the values the hooks read instead of
- * building a new instance. See shared/alova-facts.md for why isolation is not optional.
+ *
+ * The factory is the unit. Its body still runs per call, exactly as before (same evaluation
+ * order, same side effects); it records the values the hooks read and returns a request-bound
+ * handle (provideAlovaContext) instead of a new instance. Every Method made from the handle is sent
+ * inside that call's own store, so callers, in this file or any other, stay exactly as written and
+ * the factory's signature and return API do not change. See shared/alova-facts.md for why
+ * isolation is not optional.
  *
  * Default export follows the jscodeshift contract `(file, api, options)`, so
  * `jscodeshift -t dist/transforms/ssr-singleton.js` runs it too; `migrateSource` is the same logic
  * returning records, used by the CLI.
  *
- * Conservative by design: whenever a value cannot be moved faithfully, the whole file is left
- * unchanged and a manual-review record says why. Wrong output is worse than no output.
+ * Conservative by design: whenever a factory cannot be moved faithfully, that factory is left
+ * unchanged and a manual-review record says why, for every reason found, at the place it stands.
+ * The other factories of the file still migrate. Wrong output is worse than no output.
  */
 import path from 'node:path';
 import { NodePath } from 'ast-types';
@@ -33,7 +37,6 @@ import { lineExcerpt, positionAt } from '../src/records.js';
 import {
   type Node,
   type Path,
-  LOOP_TYPES,
   collectPaths,
   declarationOf,
   forEachChildNode,
@@ -53,7 +56,6 @@ import { type CodeStyle, detectStyle, quoteString } from './lib/style.js';
 import { type TextEdit, EditConflictError, applyEdits, applyEditsDetailed, indentOfLineAt, lineStartsIn, mapOffset, startsLine } from './lib/text-edits.js';
 import { parseFile } from './lib/parsers.js';
 import { AstIndex } from './lib/ast-index.js';
-import { type IndexedFactory, type ProjectIndex, exportedFactory, resolveSpecifier } from './lib/project-index.js';
 
 export { rules, patternNames };
 export const name = 'ssr-singleton';
@@ -72,16 +74,8 @@ export interface MigrateOptions {
   displayPath?: string;
   /** alova major version when the code gives no hint (default 3). */
   alovaMajor?: 2 | 3;
-  /** Project-wide index (cross-file factories); absent in per-file mode. */
-  index?: ProjectIndex;
   /** Suffix for the context-module import in a TS file with no relative import to copy (`.js` under NodeNext). */
   tsImportSuffix?: '' | '.js';
-  /**
-   * `call-site` (default): wrap the code after each factory call. `middleware`: insert one context
-   * middleware into each Express/Koa/Fastify app and leave handlers whose factory arguments come
-   * from their own parameters (the request) unwrapped.
-   */
-  wiring?: 'call-site' | 'middleware';
   /** The installed alova version, when known (3.0.0 - 3.0.2 read baseURL before beforeRequest). */
   alovaVersion?: string;
 }
@@ -92,41 +86,8 @@ export interface MigrateResult {
   edits: EditRecord[];
   items: ReviewItem[];
   factoriesMigrated: number;
-  callSitesRewired: number;
   /** The context module flavour this file imports (the CLI generates it), or null. */
   contextFlavor: ContextFlavor | null;
-  /** Index ids of the factories this file defines / calls (for the project-wide fixed point). */
-  factoryIdsDefined: string[];
-  factoryIdsUsed: string[];
-  /** Call sites found per factory id (same-file and imported). */
-  callSitesByFactory: Record<string, number>;
-}
-
-export interface AppSite {
-  framework: 'express' | 'koa' | 'fastify';
-  /** The app's variable name. */
-  app: string;
-  /** The statement after which the context middleware goes (creation or last body parser). */
-  insertAfter: Node;
-  /** Why no middleware can be inserted here (then call-site wiring is used). */
-  blocked?: string;
-  /** A context middleware is already there (second run). */
-  present: boolean;
-}
-
-/** Apps for `--wiring middleware` (no edits). */
-export function describeApps(source: string, filePath: string): { framework: string; blocked?: string; present: boolean }[] {
-  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-  const m = new FileMigration(text, filePath, {});
-  m.parseOnly();
-  return m.findApps().map(({ framework, blocked, present }) => ({ framework, blocked, present }));
-}
-
-/** What the project analysis needs to know about one module. */
-export interface ModuleDescription {
-  factories: { localName: string; kind: 'function' | 'class'; exportedAs: string[] }[];
-  /** `export { a as b } from 'x'` (pairs) and `export * from 'x'` (all). */
-  reexports: { spec: string; pairs: [string, string][]; all: boolean }[];
 }
 
 export class TransformParseError extends Error {
@@ -139,7 +100,7 @@ export class TransformParseError extends Error {
   }
 }
 
-/** Thrown internally to abandon a file with one manual-review item. */
+/** A reason a factory (or, for the import and overlapping edits, the file) stays unchanged. */
 class Blocked extends Error {
   constructor(
     readonly ruleId: RuleId,
@@ -150,40 +111,25 @@ class Blocked extends Error {
   }
 }
 
+/** Thrown to abandon one factory after every reason against it has been collected. */
+class FactoryBlocked extends Error {}
+
 const MATCHER_APIS = /\b(invalidateCache|setCache|queryCache|hitCacheBySource|useFetcher|matchSnapshot|hitSource)\b|\.snapshots\.match\b/;
 
 function unchangedResult(): MigrateResult {
-  return { output: null, edits: [], items: [], factoriesMigrated: 0, callSitesRewired: 0, contextFlavor: null, factoryIdsDefined: [], factoryIdsUsed: [], callSitesByFactory: {} };
-}
-
-/** Describes a module for the project index (no edits). Throws TransformParseError on bad syntax. */
-export function describeModule(source: string, filePath: string, options: MigrateOptions = {}): ModuleDescription {
-  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-  return new FileMigration(text, filePath, options).describe();
+  return { output: null, edits: [], items: [], factoriesMigrated: 0, contextFlavor: null };
 }
 
 export function migrateSource(source: string, filePath: string, options: MigrateOptions = {}): MigrateResult {
-  // Without a project index the transform only acts on createAlova calls: a file that does not
-  // mention it is never parsed (this is what makes plain `jscodeshift -t` runs cheap too).
-  if (!options.index && !source.includes('createAlova')) return unchangedResult();
+  // The transform only acts on createAlova calls: a file that does not mention it is never parsed
+  // (this is what makes plain `jscodeshift -t` runs cheap too).
+  if (!source.includes('createAlova')) return unchangedResult();
   const hasBom = source.charCodeAt(0) === 0xfeff;
   const text = hasBom ? source.slice(1) : source;
   const m = new FileMigration(text, filePath, options);
   const result = m.run();
   if (result.output !== null && hasBom) result.output = '\uFEFF' + result.output;
   return result;
-}
-
-interface WrapPlan {
-  fn: Node;
-  first: Node;
-  last: Node;
-  mode: 'return' | 'stmt' | 'expr';
-  isAsync: boolean;
-  storeKey: string;
-  returns: Node[];
-  /** The factory call (or createAlova call) the wrapper is for: where the record points. */
-  anchor: Node;
 }
 
 interface Capture {
@@ -202,23 +148,16 @@ class FileMigration {
   /** Original [start, end) offsets of each record, to compute its range in the output. */
   private recordOffsets: [number, number][] = [];
   private items: ReviewItem[] = [];
-  private wraps: WrapPlan[] = [];
+  /** Reasons against the factory being migrated (collected, so that one run lists them all). */
+  private blockers: Blocked[] = [];
   private hoisted: { at: number; text: string; callStart: number; callEnd: number }[] = [];
   private usedNames = new Set<string>();
   private needed = new Set<string>();
   private templateRanges: [number, number][] = [];
   private factoriesMigrated = 0;
-  private definedFactoryIds = new Set<string>();
-  private usedFactoryIds = new Set<string>();
-  private callSitesByFactory: Record<string, number> = {};
-  private unresolvedFactoryCalls: { path: Path; ids: string[]; ruleId?: RuleId; detail?: string }[] = [];
-  /** Returns of an unsent Method (through a variable) from a wrapped async function -> that function. */
-  private methodReturns = new Map<Node, Node>();
-  private importsCache: Map<string, string> | null = null;
   private ast!: AstIndex;
   private comments: Node[] = [];
   private createAlovaCache: Path[] | null = null;
-  private middlewareCovered = 0;
   private readonly displayPath: string;
   /** Path relative to the project root: the stable part of every generated instance id. */
   private readonly idPath: string;
@@ -236,72 +175,31 @@ class FileMigration {
   }
 
   run(): MigrateResult {
-    const empty: MigrateResult = {
-      output: null,
-      edits: [],
-      items: [],
-      factoriesMigrated: 0,
-      callSitesRewired: 0,
-      contextFlavor: null,
-      factoryIdsDefined: [],
-      factoryIdsUsed: [],
-      callSitesByFactory: {},
-    };
     this.parse();
     const calls = this.findCreateAlovaCalls();
     const perRequest = calls.filter((p) => isPerRequest(p));
-    const imported = this.importedFactoryCalls();
     // A class field initialiser runs once per object (`new C()` per request): not module level.
     const classFields = calls.filter((p) => !isPerRequest(p) && inClassField(p));
     const unsafe = calls.filter((p) => !isPerRequest(p) && !inClassField(p)).map((p) => ({ path: p, problems: this.singletonProblems(p) })).filter((u) => u.problems.length);
-    const apps = this.options.wiring === 'middleware' && this.options.index?.middlewareApps?.includes(path.resolve(this.filePath)) ? this.findApps().filter((a) => !a.present && !a.blocked) : [];
     // Reported whatever else happens to the file (the code is left as it is): see the rule.
     const shareItems = this.methodShareItems();
-    if (perRequest.length === 0 && imported.length === 0 && this.unresolvedFactoryCalls.length === 0 && unsafe.length === 0 && apps.length === 0 && classFields.length === 0) return { ...empty, items: shareItems };
+    if (perRequest.length === 0 && unsafe.length === 0 && classFields.length === 0) return { ...unchangedResult(), items: shareItems };
 
     this.style = detectStyle(this.text, this.ast.style);
     this.collectTemplateRanges();
-    // The factories this file defines, known before anything can block: if the file stays
-    // unchanged, the project-wide fixed point must keep their callers unchanged too.
-    for (const call of perRequest) {
-      const fnPath = enclosingFunction(call)!;
-      const b = factoryBinding(fnPath);
-      const cls = fnPath.node.kind === 'constructor' ? findClassOf(fnPath)?.node : null;
-      const name = b?.name ?? cls?.id?.name;
-      if (name) this.definedFactoryIds.add(`${this.idPath}#${name}`);
-    }
+    // Not migrated: the options of a field initialiser may read `this` of an object that does not
+    // exist yet at module level, and the field is not a function the handle could be returned from.
+    for (const f of classFields) this.items.push(this.item('instance-escapes', f.node, 'created in a class field, once per object'));
+    for (const u of unsafe) this.fixSingleton(u.path, u.problems);
+    // Each factory is its own unit: one that cannot be migrated stays as it is and the others
+    // still migrate. Its callers never change, so nothing elsewhere depends on the decision.
+    for (const call of perRequest) this.migrateFactory(call);
     let edited: ReturnType<typeof applyEditsDetailed>;
     try {
-      for (const f of classFields) throw new Blocked('instance-escapes', f.node, 'created in a class field, once per object');
-      for (const a of apps) this.insertContextMiddleware(a);
-      for (const u of unsafe) this.fixSingleton(u.path, u.problems);
-      for (const u of this.unresolvedFactoryCalls) {
-        u.ids.forEach((id) => this.usedFactoryIds.add(id));
-        throw new Blocked(u.ruleId ?? 'unresolved-factory-call', u.path.node, u.detail ?? u.path.node.callee?.name);
-      }
-      for (const call of perRequest) this.migrateCall(call);
-      for (const { path: callPath, factory } of imported) {
-        this.usedFactoryIds.add(factory.id);
-        // A factory that cannot be migrated keeps its callers as they are; its module says why.
-        if (!factory.migratable) {
-          this.countCallSite(factory.id);
-          continue;
-        }
-        const fn = enclosingFunction(callPath);
-        if (!fn || isModuleLevelIife(fn)) throw new Blocked('factory-called-at-module-level', callPath.node, factory.localName);
-        this.countCallSite(factory.id);
-        this.wireUsage(callPath, fn, factory.id, new Set());
-      }
-      this.planWrapEdits();
       this.planImport();
       for (const h of this.hoisted) this.edits.push({ start: h.at, end: h.at, text: h.text, order: -10 });
       edited = applyEditsDetailed(this.text, this.edits);
     } catch (err) {
-      // ast-types' scope analysis asserts node shapes it does not know (a `catch { }` without a
-      // binding): the file cannot be analysed for certain, so it is left for review, not failed.
-      if (!(err instanceof Blocked) && /does not match type/.test(String((err as Error)?.message))) {
-        err = new Blocked('unsupported-syntax', this.program, String((err as Error).message).split('\n')[0]);
-      }
       // Two planned changes overlap, typically a factory called inside another factory's options
       // (a hook that awaits another request): left for review rather than failed.
       if (err instanceof EditConflictError) {
@@ -309,14 +207,10 @@ class FileMigration {
         err = new Blocked('unsupported-config', { type: 'Offset', start: at, end: at }, 'two changes would overlap here: a factory called inside the options of another factory?');
       }
       if (err instanceof Blocked) {
-        // Keep non-blocking findings (security) that were found before: they are still true.
-        const keep = this.items.filter((i) => i.kind === 'security');
-        return {
-          ...empty,
-          items: [...keep, this.item(err.ruleId, err.node, err.detail), ...shareItems],
-          factoryIdsDefined: [...this.definedFactoryIds],
-          factoryIdsUsed: [...this.usedFactoryIds],
-        };
+        // Every factory needs the import, so the file stays unchanged. Findings that are true of
+        // the code as it is (security, persistent warnings) and the factories' own blockers stay.
+        const keep = this.items.filter((i) => i.kind === 'security' || (i.kind === 'manual-review' && i.severity === 'error'));
+        return { ...unchangedResult(), items: [...keep, this.item(err.ruleId, err.node, err.detail), ...shareItems] };
       }
       throw err;
     }
@@ -342,15 +236,58 @@ class FileMigration {
       output: output === this.text ? null : output,
       edits: output === this.text ? [] : this.records,
       items: [...this.items, ...shareItems],
-      factoriesMigrated: this.factoriesMigrated,
-      callSitesRewired: this.wraps.length,
+      factoriesMigrated: output === this.text ? 0 : this.factoriesMigrated,
       contextFlavor: output === this.text ? null : this.flavor(),
-      factoryIdsDefined: [...this.definedFactoryIds],
-      factoryIdsUsed: [...this.usedFactoryIds],
-      callSitesByFactory: this.callSitesByFactory,
     };
   }
 
+  /**
+   * Migrates one factory, or leaves it exactly as it is with one item per reason found. Planned
+   * changes, records, names and imports of a refused factory are rolled back; its security
+   * findings stay (they are true of the code as it is).
+   */
+  private migrateFactory(call: Path): void {
+    const mark = {
+      edits: this.edits.length,
+      records: this.records.length,
+      items: this.items.length,
+      hoisted: this.hoisted.length,
+      needed: new Set(this.needed),
+      usedNames: new Set(this.usedNames),
+      migrated: this.factoriesMigrated,
+    };
+    this.blockers = [];
+    try {
+      this.migrateCall(call);
+      if (this.blockers.length) throw new FactoryBlocked();
+    } catch (err) {
+      let reasons = this.blockers;
+      if (err instanceof Blocked) reasons = [...reasons, err];
+      else if (!(err instanceof FactoryBlocked)) {
+        // ast-types' scope analysis asserts node shapes it does not know (a `catch { }` without a
+        // binding): the factory cannot be analysed for certain, so it is left for review, not failed.
+        if (!/does not match type/.test(String((err as Error)?.message))) throw err;
+        reasons = [new Blocked('unsupported-syntax', call.node, String((err as Error).message).split('\n')[0])];
+      }
+      const security = this.items.slice(mark.items).filter((i) => i.kind === 'security');
+      this.edits.length = mark.edits;
+      this.records.length = mark.records;
+      this.recordOffsets.length = mark.records;
+      this.items.length = mark.items;
+      this.hoisted.length = mark.hoisted;
+      this.needed = mark.needed;
+      this.usedNames = mark.usedNames;
+      this.factoriesMigrated = mark.migrated;
+      this.items.push(...security, ...uniqueReasons(reasons).map((b) => this.item(b.ruleId, b.node, b.detail)));
+    } finally {
+      this.blockers = [];
+    }
+  }
+
+  /** Records a reason against the current factory and carries on looking for more. */
+  private block(ruleId: RuleId, node: Node, detail?: string): void {
+    this.blockers.push(new Blocked(ruleId, node, detail));
+  }
   /**
    * Method configs that ask for in-flight sharing: `x.Get(url, { shareRequest: true })` (anything
    * but a literal `false`). A per-method value overrides the instance's `shareRequest: false`.
@@ -389,103 +326,6 @@ class FileMigration {
       const col = (e.loc?.column ?? 0) + 1;
       throw new TransformParseError(String(e.message ?? err).split('\n')[0], line, col);
     }
-  }
-
-  parseOnly(): void {
-    this.parse();
-  }
-
-  /** The module's factories (per-request createAlova, helpers returning another factory's instance, classes) and exports. */
-  describe(): ModuleDescription {
-    this.parse();
-    const found = new Map<string, 'function' | 'class'>();
-    const addFactoryOf = (callPath: Path) => {
-      const fnPath = enclosingFunction(callPath);
-      if (!fnPath || isModuleLevelIife(fnPath)) return;
-      const up = skipWrappersUp(callPath);
-      const parent = up.parentPath?.node;
-      const fn = fnPath.node;
-      const returned =
-        (parent?.type === 'ReturnStatement' && enclosingFunction(up) === fnPath) || (parent === fn && fn.type === 'ArrowFunctionExpression' && fn.body === up.node);
-      if (returned) {
-        const b = factoryBinding(fnPath);
-        if (b?.topLevel) found.set(b.name, 'function');
-        return;
-      }
-      if (parent?.type === 'AssignmentExpression' && isThisMember(unwrapExpression(parent.left)) && fn.kind === 'constructor') {
-        const cls = findClassOf(fnPath);
-        const name = cls?.node.id?.name ?? (cls?.parentPath?.node.type === 'VariableDeclarator' ? cls.parentPath.node.id.name : null);
-        if (name) found.set(name, 'class');
-      }
-    };
-    for (const c of this.findCreateAlovaCalls()) if (isPerRequest(c)) addFactoryOf(c);
-    for (const { path: p } of this.importedFactoryCalls()) addFactoryOf(p);
-    // Helpers that return another local factory's instance are factories too (to a fixed point).
-    for (let grew = true; grew; ) {
-      grew = false;
-      const before = found.size;
-      for (const node of [...this.ast.calls, ...this.ast.news]) {
-        const callee = unwrapExpression(node.callee);
-        if (callee.type !== 'Identifier' || !found.has(callee.name)) continue;
-        if ((found.get(callee.name) === 'class') !== (node.type === 'NewExpression')) continue;
-        if (!this.ast.resolvesToModuleScope(callee, callee.name)) continue;
-        addFactoryOf(this.ast.pathOf(node));
-      }
-      grew = found.size > before;
-    }
-    const factories = [...found].map(([localName, kind]) => ({ localName, kind, exportedAs: this.exportNamesOf(localName).filter((n) => n !== UNFOLLOWABLE_EXPORT) }));
-    const reexports: ModuleDescription['reexports'] = [];
-    for (const st of this.program.body) {
-      if (st.type === 'ExportNamedDeclaration' && st.source && st.exportKind !== 'type') {
-        const pairs = (st.specifiers ?? [])
-          .filter((sp: Node) => sp.type === 'ExportSpecifier')
-          .map((sp: Node) => [sp.local.type === 'Identifier' ? sp.local.name : sp.local.value, sp.exported.type === 'Identifier' ? sp.exported.name : sp.exported.value] as [string, string]);
-        if (pairs.length) reexports.push({ spec: st.source.value, pairs, all: false });
-      }
-      if (st.type === 'ExportAllDeclaration' && !st.exported && st.exportKind !== 'type') reexports.push({ spec: st.source.value, pairs: [], all: true });
-    }
-    return { factories, reexports };
-  }
-
-  /** The names a module-level binding is exported under (`default`, `module.exports`, or names). */
-  private exportNamesOf(local: string): string[] {
-    const out = new Set<string>();
-    for (const st of this.program.body) {
-      if (st.type === 'ExportNamedDeclaration' && !st.source) {
-        const d = st.declaration;
-        if (d && (d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === local) out.add(local);
-        if (d?.type === 'VariableDeclaration' && d.declarations.some((x: Node) => patternNames(x.id).includes(local))) out.add(local);
-        for (const sp of st.specifiers ?? []) {
-          if (sp.local?.name === local) out.add(sp.exported.type === 'Identifier' ? sp.exported.name : sp.exported.value);
-        }
-      }
-      if (st.type === 'ExportDefaultDeclaration') {
-        const d = st.declaration;
-        if ((d.type === 'Identifier' && d.name === local) || ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === local)) out.add('default');
-      }
-    }
-    this.ast.assignments.forEach((node: Node) => {
-      const left = unwrapExpression(node.left);
-      if (!isCommonJsExportTarget(left) && !isModuleExports(left)) return;
-      const right = unwrapExpression(node.right);
-      if (isModuleExports(left)) {
-        if (right.type === 'Identifier' && right.name === local) out.add('module.exports');
-        else if (right.type === 'ObjectExpression') {
-          for (const prop of right.properties) {
-            const key = staticKey(prop);
-            const v = prop.value && unwrapExpression(prop.value);
-            if (key && v?.type === 'Identifier' && v.name === local) out.add(key);
-            else if (prop.type !== 'ObjectMethod' && prop.type !== 'SpreadElement' && v && holdsValue(v, local)) out.add(UNFOLLOWABLE_EXPORT);
-          }
-        } else if (holdsValue(right, local)) out.add(UNFOLLOWABLE_EXPORT);
-        return;
-      }
-      const key = staticKey({ key: left.property, computed: left.computed });
-      if (key && right.type === 'Identifier' && right.name === local) out.add(key);
-      // `exports[name] = f`, `exports.api = { f }`: exported, but under no name the index can follow.
-      else if (holdsValue(right, local)) out.add(UNFOLLOWABLE_EXPORT);
-    });
-    return [...out];
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -568,16 +408,16 @@ class FileMigration {
       const propPath = cfgPath.get('properties', i);
       if (prop.type === 'SpreadElement') {
         lastSpreadIndex = i;
-        if (this.capturedIn(propPath, cfg).length) throw new Blocked('unknown-spread', prop);
+        if (this.capturedIn(propPath, cfg).length) this.block('unknown-spread', prop);
         this.checkEager(propPath, cfg);
         return;
       }
       // alova copies the options when the instance is created, which runs a getter at module load.
-      if (prop.type === 'ObjectMethod' && (prop.kind === 'get' || prop.kind === 'set')) throw new Blocked('unsupported-config', prop, 'a getter or setter in the options');
+      if (prop.type === 'ObjectMethod' && (prop.kind === 'get' || prop.kind === 'set')) return this.block('unsupported-config', prop, 'a getter or setter in the options');
       const key = staticKey(prop);
       if (key) keys.set(key, prop);
       if (prop.computed) {
-        if (this.capturedIn(propPath.get('key'), cfg).length) throw new Blocked('request-dependent-option', prop);
+        if (this.capturedIn(propPath.get('key'), cfg).length) this.block('request-dependent-option', prop);
       }
       const fnValue = prop.type === 'ObjectMethod' ? prop : isFunction(unwrapExpression(prop.value)) ? unwrapExpression(prop.value) : null;
       if (fnValue) {
@@ -595,7 +435,7 @@ class FileMigration {
             lazy.push(this.lazyFunction(subFn === sub ? subPath : findPathOf(subPath.get('value'), subFn), cfg, addCapture));
           } else {
             this.checkEager(subPath, cfg);
-            if (this.capturedIn(subPath, cfg).length) throw new Blocked('request-dependent-option', sub);
+            if (this.capturedIn(subPath, cfg).length) this.block('request-dependent-option', sub);
           }
         });
         return;
@@ -620,10 +460,11 @@ class FileMigration {
       // Only baseURL and timeout have a faithful request-time form (the Method API); anything
       // else request-dependent (an adapter built from the request, cacheFor from a header...) is
       // reported instead of guessed.
-      throw new Blocked('request-dependent-option', prop, key ?? undefined);
+      this.block('request-dependent-option', prop, key ?? undefined);
     });
 
     for (const c of captured.values()) this.checkCapture(c, call);
+    this.checkOptionsAccess(callPath, fnPath);
     this.checkLocalTypes(cfg, fnPath);
     // Values computed only from the framework's own request context (Next's next/headers, Nitro's
     // useEvent) are re-evaluated in the hooks at request time: no store and no wrapper needed.
@@ -641,7 +482,7 @@ class FileMigration {
     // alova 3.0.0 - 3.0.2 build the URL before beforeRequest runs (shared/alova-facts.md).
     const early = moved.find((mv) => mv.key === 'baseURL' && !mv.dynamic);
     if (early && /^3\.0\.[0-2](?:$|[-+])/.test(this.options.alovaVersion ?? '')) {
-      throw new Blocked('request-dependent-option', early.prop, `alova ${this.options.alovaVersion} reads baseURL before beforeRequest`);
+      this.block('request-dependent-option', early.prop, `alova ${this.options.alovaVersion} reads baseURL before beforeRequest`);
     }
 
     // --- security: a fixed id shares in-flight requests between users today -----------------
@@ -655,9 +496,22 @@ class FileMigration {
     }
     if (this.cache === 'shared') this.items.push(this.item('shared-cache', call));
 
+    // Every reason against this factory is reported at once, so the last checks run even when an
+    // earlier one refused it; nothing is generated for a refused factory.
+    const before = keys.get('beforeRequest');
+    const hookFn = before && (before.type === 'ObjectMethod' ? before : unwrapExpression(before.value));
+    if (moved.some((mv) => !mv.dynamic) && before && (!isFunction(hookFn) || hookFn.params[0]?.type !== 'Identifier')) this.block('unsupported-hook-shape', before);
+    let hoistAt = 0;
+    try {
+      hoistAt = this.hoistPoint(fnPath, cfg);
+    } catch (err) {
+      if (!(err instanceof Blocked)) throw err;
+      this.blockers.push(err);
+    }
+    if (this.blockers.length) throw new FactoryBlocked();
+
     // --- prologues in hooks, moved options --------------------------------------------------
     const propIndent = props.length ? stripPrefix(indentOfLineAt(this.text, props[0].start), baseIndent) : this.style.indent;
-    const before = keys.get('beforeRequest');
     if (moved.length) {
       const target = before ? lazy.find((l) => l.fn === (before.type === 'ObjectMethod' ? before : unwrapExpression(before.value))) : undefined;
       const hookUsable = !before || (!!target && target.fn.params[0]?.type === 'Identifier');
@@ -753,7 +607,7 @@ class FileMigration {
     }
     const afterText = this.text.slice(cfg.end, call.end);
     const decl = `const ${instanceName} = ${calleeText}${cfgText}${afterText}${this.semi()}${this.style.eol}${this.style.eol}`;
-    this.hoisted.push({ at: this.hoistPoint(fnPath, cfg), text: decl, callStart: call.start, callEnd: call.end });
+    this.hoisted.push({ at: hoistAt, text: decl, callStart: call.start, callEnd: call.end });
     this.record('hoist-instance', call);
     this.factoriesMigrated++;
 
@@ -787,7 +641,6 @@ class FileMigration {
     });
     this.needed.add(CONTEXT_EXPORTS.provide);
     this.record('provide-request-context', call);
-    this.wireUsage(callPath, fnPath, storeKey, new Set());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -957,29 +810,26 @@ class FileMigration {
       addCapture(p);
     }
     // `this`/`arguments` of an arrow hook belong to the factory function, which is gone.
-    if (fn.type === 'ArrowFunctionExpression' && this.lexicalThisIn(fp)) throw new Blocked('uses-this', fn);
+    if (fn.type === 'ArrowFunctionExpression' && this.lexicalThisIn(fp)) this.block('uses-this', fn);
     return { fn, fnPath: fp, names, moved: [] as string[] };
   }
 
   /** Eagerly evaluated option parts may not await/yield, nor read `this`/`arguments`, nor hide request reads in functions. */
   private checkEager(p: Path, cfg: Node): void {
     const node = p.node;
-    let blocked: Blocked | null = null;
     const visit = (q: Path, inFn: boolean) => {
-      if (blocked) return;
       const n = q.value;
       if (!n || typeof n.type !== 'string') return;
-      if (!inFn && (n.type === 'AwaitExpression' || n.type === 'YieldExpression')) blocked = new Blocked('request-dependent-await', n);
-      if (!inFn && (n.type === 'ThisExpression' || n.type === 'Super')) blocked = new Blocked('uses-this', n);
+      if (!inFn && (n.type === 'AwaitExpression' || n.type === 'YieldExpression')) this.block('request-dependent-await', n);
+      if (!inFn && (n.type === 'ThisExpression' || n.type === 'Super')) this.block('uses-this', n);
       if (isFunction(n)) {
-        if (this.capturedIn(q, cfg).length) blocked = new Blocked('request-dependent-option', n);
+        if (this.capturedIn(q, cfg).length) this.block('request-dependent-option', n);
         return;
       }
       forEachChildPath(q, (c) => visit(c, inFn));
     };
     visit(p, false);
-    if (blocked) throw blocked;
-    if (this.referencesArguments(p)) throw new Blocked('uses-this', node);
+    if (this.referencesArguments(p)) this.block('uses-this', node);
   }
 
   private lexicalThisIn(fp: Path): boolean {
@@ -1008,7 +858,7 @@ class FileMigration {
       if (!scope || scope.isGlobal) {
         // ast-types misses some declarations (TypeScript constructor parameter properties): a
         // name it places at module level that an enclosing function does declare is not guessed.
-        if (!this.ast.resolvesToModuleScope(q.node, q.node.name)) throw new Blocked('unsupported-config', q.node, `cannot tell which declaration "${q.node.name}" refers to`);
+        if (!this.ast.resolvesToModuleScope(q.node, q.node.name)) this.block('unsupported-config', q.node, `cannot tell which declaration "${q.node.name}" refers to`);
         return false;
       }
       return !isInside(scope.node, cfg);
@@ -1038,9 +888,56 @@ class FileMigration {
       const ref = n.type === 'TSTypeReference' ? n.typeName : n.type === 'TSTypeQuery' ? n.exprName : n.type === 'TSExpressionWithTypeArguments' || n.type === 'TSInterfaceHeritage' ? n.expression : null;
       let root = ref;
       while (root?.type === 'TSQualifiedName') root = root.left;
-      if (root?.type === 'Identifier' && local.has(root.name)) throw new Blocked('unsupported-config', n, `uses the type ${root.name} declared in the factory`);
+      if (root?.type === 'Identifier' && local.has(root.name)) this.block('unsupported-config', n, `uses the type ${root.name} declared in the factory`);
       forEachChildNode(n, (c) => stack.push(c));
     }
+  }
+
+  /**
+   * `.options` of the instance: on the shared instance it is every request's options object, so a
+   * write (`api.options.beforeRequest = ...`, `Object.assign(api.options, ...)`) would change them
+   * for all users, and a read no longer sees the options moved into beforeRequest. Found through
+   * scope analysis in this file: the createAlova call itself, a const holding it, a call of the
+   * factory (function or class), and a const holding that. Callers in other files are not seen.
+   */
+  private checkOptionsAccess(callPath: Path, fnPath: Path): void {
+    const producers: Path[] = [callPath];
+    const returned = (p: Path) => {
+      const up = skipWrappersUp(p);
+      const parent = up.parentPath?.node;
+      return (parent?.type === 'ReturnStatement' && enclosingFunction(up) === fnPath) || (parent === fnPath.node && fnPath.node.type === 'ArrowFunctionExpression');
+    };
+    const binding = returned(callPath) ? factoryBinding(fnPath) : null;
+    if (binding) {
+      for (const id of this.ast.identifiersNamed(binding.name)) {
+        const parent = this.ast.parentOf(id);
+        if (parent?.type !== 'CallExpression' || parent.callee !== id) continue;
+        const p = this.ast.pathOf(parent);
+        if (resolvesTo(p, binding.name, () => binding.declScope)) producers.push(p);
+      }
+    }
+    const accesses: Node[] = [];
+    const optionsOf = (up: Path): Node | null => {
+      const parent = up.parentPath?.node;
+      const isOptions = (parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && up.name === 'object' && staticKey({ key: parent.property, computed: parent.computed }) === 'options';
+      return isOptions ? parent : null;
+    };
+    for (const p of producers) {
+      const up = skipWrappersUp(p);
+      const direct = optionsOf(up);
+      if (direct) accesses.push(direct);
+      const parent = up.parentPath?.node;
+      if (parent?.type !== 'VariableDeclarator' || up.name !== 'init' || parent.id.type !== 'Identifier') continue;
+      const name = parent.id.name;
+      // Only `x.options` uses are resolved (scope lookups are costly, and rare this way).
+      for (const id of this.ast.identifiersNamed(name)) {
+        if (id === parent.id) continue;
+        const q = this.ast.pathOf(id);
+        const member = optionsOf(skipWrappersUp(q));
+        if (member && resolvesTo(q, name, () => up.parentPath.scope?.lookup(name))) accesses.push(member);
+      }
+    }
+    for (const a of accesses) this.block('instance-options-access', a);
   }
 
   /** A captured binding must hold its final value when the factory is called. */
@@ -1049,13 +946,13 @@ class FileMigration {
     const scope = ref.scope.lookup(c.name);
     const bindings: Path[] = scope.getBindings()[c.name] ?? [];
     const decl = bindings[0];
-    if (!decl) throw new Blocked('mutated-binding', ref.node, c.name);
+    if (!decl) return this.block('mutated-binding', ref.node, c.name);
     const declarator = ancestorWithin(decl, (n) => n.type === 'VariableDeclarator');
     if (declarator) {
-      if (isInside(call, declarator.node) || declarator.node.start > call.start) throw new Blocked('mutated-binding', ref.node, c.name);
+      if (isInside(call, declarator.node) || declarator.node.start > call.start) this.block('mutated-binding', ref.node, c.name);
     } else {
       const cls = ancestorWithin(decl, (n) => n.type === 'ClassDeclaration');
-      if (cls && cls.node.start > call.start) throw new Blocked('mutated-binding', ref.node, c.name);
+      if (cls && cls.node.start > call.start) this.block('mutated-binding', ref.node, c.name);
     }
     // Any write to the binding anywhere in its scope: the old closure saw the new value.
     const writes = collectPaths(scope.path, (n) => n.type === 'AssignmentExpression' || n.type === 'UpdateExpression' || n.type === 'ForInStatement' || n.type === 'ForOfStatement');
@@ -1066,7 +963,7 @@ class FileMigration {
       if (!names.includes(c.name)) continue;
       if (w.node.type.startsWith('For') && target.type === 'VariableDeclaration') continue;
       const s = w.scope?.lookup(c.name);
-      if (s === scope) throw new Blocked('mutated-binding', w.node, c.name);
+      if (s === scope) this.block('mutated-binding', w.node, c.name);
     }
   }
 
@@ -1074,620 +971,7 @@ class FileMigration {
   // Wiring: every request must be sent inside its own context
   // ---------------------------------------------------------------------------------------------
 
-  /** Decides from how the (per-request) instance produced at `exprPath` is used. */
-  private wireUsage(exprPath: Path, fnPath: Path, factoryId: string, seen: Set<Node>, rootKey: string = factoryId): void {
-    // Already the first thing a `runInAlovaContext(...)` callback does: a second run changes nothing.
-    if (this.isAlreadyWired(fnPath, exprPath)) return;
-    const up = skipWrappersUp(exprPath);
-    const parent = up.parentPath?.node;
-    const fn = fnPath.node;
-    const isReturned =
-      (parent?.type === 'ReturnStatement' && enclosingFunction(up) === fnPath) ||
-      (parent === fn && fn.type === 'ArrowFunctionExpression' && fn.body === up.node);
-    if (isReturned) {
-      this.wireFactoryCallers(fnPath, seen, rootKey);
-      return;
-    }
-    if (parent?.type === 'VariableDeclarator' && up.name === 'init' && parent.id.type === 'Identifier') {
-      this.checkLocalInstance(up.parentPath, fnPath);
-      if (this.coveredByMiddleware(exprPath, fnPath)) return;
-      this.wrapFrom(exprPath, fnPath, rootKey, parent.id.name);
-      return;
-    }
-    if ((parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && up.name === 'object') {
-      this.checkMethodSent(up.parentPath, fnPath);
-      if (this.coveredByMiddleware(exprPath, fnPath)) return;
-      this.wrapFrom(exprPath, fnPath, rootKey, null);
-      return;
-    }
-    if (parent?.type === 'AssignmentExpression' && up.name === 'right' && parent.operator === '=') {
-      const target = unwrapExpression(parent.left);
-      // `this.alova = createAlova(...)` in a constructor: the class is the factory.
-      if (isThisMember(target) && fn.kind === 'constructor') {
-        this.wireClassCallers(fnPath, seen, rootKey);
-        return;
-      }
-      // `req.api = createApi(req); next()`: stored on the request object and handed downstream.
-      // Everything downstream runs inside next()/done(), so wrapping through that call covers it.
-      if (this.isPerRequestObject(target, fnPath)) {
-        this.wrapFrom(exprPath, fnPath, rootKey, null, { needsContinuation: true });
-        return;
-      }
-    }
-    throw new Blocked('instance-escapes', exprPath.node);
-  }
 
-  /**
-   * `--wiring middleware`: a factory call whose arguments all come from the handler's own
-   * parameters (the request) runs inside the app's context middleware, so it needs no wrapper.
-   * Not when the handler is registered with a route-level body parser: the parser reads the body
-   * in stream callbacks that lose the async context.
-   */
-  private coveredByMiddleware(exprPath: Path, fnPath: Path): boolean {
-    if (this.options.wiring !== 'middleware' || !this.options.index?.middlewareApps?.length) return false;
-    const call = exprPath.node;
-    if (call.type !== 'CallExpression' && call.type !== 'NewExpression') return false;
-    if (this.findCreateAlovaCalls().some((p) => p.node === call)) return false;
-    if (!call.arguments.length) return false;
-    const params = new Set(fnPath.node.params.flatMap((p: Node) => patternNames(p)));
-    for (let i = 0; i < call.arguments.length; i++) {
-      for (const q of collectPaths(exprPath.get('arguments', i), (n) => n.type === 'Identifier' || n.type === 'ThisExpression')) {
-        if (q.node.type === 'ThisExpression') return false;
-        if (!isBindingReference(q.node, q.parent?.node, fieldName(q))) continue;
-        const sc = q.scope?.lookup(q.node.name);
-        if (!sc || sc.isGlobal) continue;
-        if (sc.node !== fnPath.node || !params.has(q.node.name)) return false;
-      }
-    }
-    const up = skipWrappersUp(fnPath);
-    const registration = up.parentPath?.node;
-    if (registration?.type === 'CallExpression' && registration.arguments.some((a: Node) => a !== up.node && a.start < up.node.start && this.isBodyParserCall(a))) return false;
-    this.countCallSite(`middleware:${this.idPath}`);
-    this.middlewareCovered++;
-    return true;
-  }
-
-  private isBodyParserCall(n: Node): boolean {
-    const c = unwrapExpression(n);
-    if (c?.type !== 'CallExpression') return false;
-    const callee = unwrapExpression(c.callee);
-    const imports = this.moduleImports();
-    if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier') {
-      const src = imports.get(callee.object.name);
-      if (src === 'express' && ['json', 'urlencoded', 'raw', 'text'].includes(callee.property.name)) return true;
-      if (src === 'body-parser') return true;
-    }
-    if (callee.type === 'Identifier') {
-      const src = imports.get(callee.name);
-      return !!src && ['body-parser', 'koa-bodyparser', '@koa/bodyparser', 'koa-body', 'co-body'].includes(src);
-    }
-    return false;
-  }
-
-  private declaredAtModuleLevel(name: string): boolean {
-    for (const st of this.program.body) {
-      const d = declarationOf(st);
-      if (!d) continue;
-      if (d.type === 'VariableDeclaration' && d.declarations.some((x: Node) => patternNames(x.id).includes(name))) return true;
-      if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id?.name === name) return true;
-    }
-    return false;
-  }
-
-  /** local name -> module of every import / top-level require. */
-  private moduleImports(): Map<string, string> {
-    if (this.importsCache) return this.importsCache;
-    const m = new Map<string, string>();
-    for (const st of this.program.body) {
-      if (st.type === 'ImportDeclaration') for (const sp of st.specifiers ?? []) m.set(sp.local.name, st.source.value);
-      if (st.type === 'VariableDeclaration') {
-        for (const d of st.declarations) {
-          const init = unwrapExpression(d.init);
-          const req = isRequireCall(init) ? init : init?.type === 'MemberExpression' && isRequireCall(init.object) ? init.object : null;
-          if (req && req.arguments[0]?.type === 'StringLiteral') for (const n of patternNames(d.id)) m.set(n, req.arguments[0].value);
-        }
-      }
-    }
-    this.importsCache = m;
-    return m;
-  }
-
-  /** Express/Koa/Fastify apps created in this file, and where a context middleware would go. */
-  findApps(): AppSite[] {
-    const imports = this.moduleImports();
-    const out: AppSite[] = [];
-    this.ast.declarators.forEach((decl: Node) => {
-      const init = unwrapExpression(decl.init);
-      if (!init || decl.id.type !== 'Identifier') return;
-      const dp = this.ast.pathOf(decl);
-      const callee = init.type === 'CallExpression' || init.type === 'NewExpression' ? unwrapExpression(init.callee) : null;
-      if (callee?.type !== 'Identifier') return;
-      const src = imports.get(callee.name);
-      const framework = src === 'express' && init.type === 'CallExpression' ? 'express' : src === 'koa' && init.type === 'NewExpression' ? 'koa' : src === 'fastify' && init.type === 'CallExpression' ? 'fastify' : null;
-      if (!framework) return;
-      const app = dp.node.id.name;
-      const declaration = dp.parent.node;
-      const block = dp.parent.parent?.node;
-      const list: Node[] | undefined = block?.body;
-      if (!Array.isArray(list)) return;
-      let insertAfter = declaration;
-      let blocked: string | undefined;
-      let present = false;
-      let sawOther = false;
-      for (const st of list.slice(list.indexOf(declaration) + 1)) {
-        const call = st.type === 'ExpressionStatement' ? unwrapExpression(st.expression) : null;
-        const onApp = call?.type === 'CallExpression' && call.callee.type === 'MemberExpression' && call.callee.object.type === 'Identifier' && call.callee.object.name === app;
-        if (!onApp) continue;
-        if (this.text.slice(call.start, call.end).includes(CONTEXT_EXPORTS.run)) present = true;
-        const isParser = call.callee.property.name === 'use' && call.arguments.length === 1 && this.isBodyParserCall(call.arguments[0]);
-        if (isParser && framework !== 'fastify') {
-          if (sawOther) blocked = 'a route or middleware is registered before the body parsers';
-          insertAfter = st;
-        } else sawOther = true;
-      }
-      out.push({ framework, app, insertAfter, blocked, present });
-    });
-    return out;
-  }
-
-  private insertContextMiddleware(site: AppSite): void {
-    const { eol } = this.style;
-    const ind = indentOfLineAt(this.text, site.insertAfter.start);
-    const run = CONTEXT_EXPORTS.run;
-    const code =
-      site.framework === 'express'
-        ? `${site.app}.use((req, res, next) => ${run}(() => next()))`
-        : site.framework === 'koa'
-          ? `${site.app}.use((ctx, next) => ${run}(() => next()))`
-          : `${site.app}.addHook('preHandler', (request, reply, done) => ${run}(() => done()))`;
-    const comment = `// alova-ssr-migrate: every request below runs in its own alova request context.`;
-    this.edits.push({ start: site.insertAfter.end, end: site.insertAfter.end, text: `${eol}${eol}${ind}${comment}${eol}${ind}${code}${this.semi()}` });
-    this.needed.add(run);
-    this.record('insert-context-middleware', site.insertAfter, site.framework);
-  }
-
-  /** `req.x`, `res.locals.x`, `ctx.state.x`, `request.x`: a member of one of the function's parameters. */
-  private isPerRequestObject(target: Node, fnPath: Path): boolean {
-    let root = target;
-    while (root && (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression')) root = unwrapExpression(root.object);
-    if (root === target || root?.type !== 'Identifier') return false;
-    return fnPath.node.params.some((p: Node) => p.type === 'Identifier' && p.name === root.name);
-  }
-
-  /** `const api = <instance>`: every use must stay inside the function (member access or an argument). */
-  private checkLocalInstance(declaratorPath: Path, fnPath: Path): void {
-    const id = declaratorPath.node.id;
-    const declaration = declaratorPath.parentPath.node;
-    // The scope that declares the name (ast-types gives a catch clause its own scope, but hoists
-    // `const` inside the catch block to the function's scope: compare declaring scopes).
-    const scope = declaratorPath.scope?.lookup(id.name) ?? declaratorPath.scope;
-    const refs = collectPaths(fnPath, (n) => n.type === 'Identifier' && n.name === id.name).filter(
-      (q) => q.node !== id && isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(id.name) === scope,
-    );
-    for (const r of refs) {
-      const up = skipWrappersUp(r);
-      const pn = up.parentPath?.node;
-      const okMember = (pn?.type === 'MemberExpression' || pn?.type === 'OptionalMemberExpression') && up.name === 'object';
-      const okArgument = (pn?.type === 'CallExpression' || pn?.type === 'NewExpression' || pn?.type === 'OptionalCallExpression') && fieldName(up) === 'arguments';
-      if (!okMember && !okArgument) throw new Blocked('instance-escapes', r.node, id.name);
-      // Used inside a closure that may run after the request (an event listener, a queued job):
-      // its requests would be sent from another request's context. Only `.map` callbacks whose
-      // results are consumed here are accepted.
-      const owner = enclosingFunction(r);
-      if (owner && owner !== fnPath && !this.isConsumedMapCallback(owner, fnPath)) {
-        throw new Blocked('method-escapes-context', r.node, `${id.name} is used in a function that may run after the request`);
-      }
-      // Handed to another function, it must come back to this one: the call's result is awaited.
-      if (okArgument && !this.methodConsumed(up.parent, fnPath, 0, false)) throw new Blocked('method-escapes-context', r.node, `${id.name} is passed on without awaiting the call`);
-      if (!okMember) continue;
-      const prop = !pn.computed && pn.property.name;
-      // `api.destroy()` after each request (the advice for per-request instances) would tear
-      // down the one shared instance.
-      if (prop === 'destroy') throw new Blocked('instance-escapes', r.node, `${id.name}.destroy() would destroy the shared instance`);
-      // The shared instance's options no longer hold the options that moved into beforeRequest.
-      if (prop === 'options') throw new Blocked('request-dependent-option', r.node, `${id.name}.options no longer holds the request's options`);
-      const call = up.parentPath.parent?.node;
-      const called = (call?.type === 'CallExpression' || call?.type === 'OptionalCallExpression') && call.callee === pn;
-      // `api.Get` read without calling it (`api.Get.bind(api)`) hands out a request method.
-      if (!called && typeof prop === 'string' && /^[A-Z]/.test(prop)) throw new Blocked('method-escapes-context', r.node, `${id.name}.${prop} is handed out uncalled`);
-      this.checkMethodSent(up.parentPath, fnPath);
-    }
-    if (declaration.kind !== 'const' && refs.some((r) => r.parent?.node.type === 'AssignmentExpression' && r.name === 'left')) {
-      throw new Blocked('instance-escapes', declaratorPath.node, id.name);
-    }
-  }
-
-  /**
-   * `api.Get(...)` creates a Method, a lazy thenable that is sent when awaited. It must be sent
-   * inside the wrapper: awaited, chained (`.then/.catch/.finally/.send`), awaited through
-   * `Promise.all/allSettled/race/any`, returned from the wrapped function (awaited there), or
-   * dropped. A Method stored, pushed, put in an object or returned from a closure could be sent
-   * later from another request's context, with that request's data: that is reported.
-   */
-  private checkMethodSent(memberPath: Path, fnPath: Path): void {
-    const callPath = memberPath.parent;
-    const t = callPath?.node.type;
-    if ((t !== 'CallExpression' && t !== 'OptionalCallExpression') || callPath.node.callee !== memberPath.node) return;
-    if (!this.methodConsumed(callPath, fnPath, 0)) throw new Blocked('method-escapes-context', callPath.node);
-  }
-
-  private methodConsumed(p: Path, fnPath: Path, depth: number, allowDrop = true): boolean {
-    if (depth > 4) return false;
-    const up = skipWrappersUp(p);
-    // `.parent` is the parent node's path (array slots such as `elements` are skipped).
-    const pp: Path | null = up.parent ?? null;
-    const parent = pp?.node;
-    if (!parent) return false;
-    switch (parent.type) {
-      case 'AwaitExpression':
-        return true;
-      case 'ExpressionStatement':
-        // A dropped Method is never sent; a dropped helper call that was given the instance may keep it.
-        return allowDrop;
-      case 'ReturnStatement': {
-        const ok = this.returnConsumed(up, fnPath, depth);
-        // Returned from the wrapped (async) function itself: the wrapper must `return await` it,
-        // even when the return does not name the instance (`return request`).
-        if (ok && enclosingFunction(up)?.node === fnPath.node) this.methodReturns.set(parent, fnPath.node);
-        return ok;
-      }
-      case 'ArrowFunctionExpression':
-        return parent.body === up.node && this.returnConsumed(up, fnPath, depth);
-      case 'MemberExpression':
-      case 'OptionalMemberExpression': {
-        const prop = !parent.computed && parent.property.name;
-        const call = pp!.parent?.node;
-        return ['then', 'catch', 'finally', 'send'].includes(prop) && call?.type === 'CallExpression' && call.callee === parent;
-      }
-      case 'ArrayExpression': {
-        const outer = pp!.parent?.node;
-        // `for await (const r of [api.Get(...), ...])` sends each one in turn.
-        if (outer?.type === 'ForOfStatement' && outer.await && outer.right === parent) return true;
-        return isPromiseCombinator(outer) && this.methodConsumed(pp!.parent, fnPath, depth + 1);
-      }
-      case 'SpreadElement':
-        // `Promise.all([...ids.map((id) => api.Get(id))])`
-        return this.methodConsumed(pp!, fnPath, depth + 1);
-      case 'CallExpression':
-        return fieldName(up) === 'arguments' && isPromiseCombinator(parent) && this.methodConsumed(pp!, fnPath, depth + 1);
-      case 'ConditionalExpression':
-        return up.name !== 'test' && this.methodConsumed(pp!, fnPath, depth + 1);
-      case 'LogicalExpression':
-        return this.methodConsumed(pp!, fnPath, depth + 1);
-      case 'VariableDeclarator': {
-        // `const m = api.Get(...)`: every use of `m` must send it.
-        if (parent.id.type !== 'Identifier') return false;
-        const name = parent.id.name;
-        const scope = pp!.scope?.lookup(name) ?? pp!.scope;
-        const uses = collectPaths(fnPath, (n) => n.type === 'Identifier' && n.name === name).filter(
-          (q) => q.node !== parent.id && isBindingReference(q.node, q.parent?.node, fieldName(q)) && q.scope?.lookup(name) === scope,
-        );
-        // Members that do not send (`m.abort()`, `m.onDownload(fn)`, `m.config`) are fine anywhere.
-        const nonSending = (q: Path) => {
-          const u = skipWrappersUp(q);
-          const mp = u.parent?.node;
-          return (mp?.type === 'MemberExpression' || mp?.type === 'OptionalMemberExpression') && u.name === 'object' && !mp.computed && !['then', 'catch', 'finally', 'send'].includes(mp.property.name);
-        };
-        // A use inside another function (`queue.push(() => m.send())`, a listener, a timer) may
-        // send it later, from whatever request is running then: only uses in the declaring
-        // function itself count as sent here.
-        const declaringFn = enclosingFunction(pp!)?.node;
-        return uses.every((q) => nonSending(q) || (enclosingFunction(q)?.node === declaringFn && this.methodConsumed(q, fnPath, depth + 1)));
-      }
-      default:
-        return false;
-    }
-  }
-
-  /** A callback of `.map(...)` (directly in the wrapped function) whose results are consumed there. */
-  private isConsumedMapCallback(fn: Path, fnPath: Path): boolean {
-    const up = skipWrappersUp(fn);
-    const callPath: Path | null = up.parent ?? null;
-    const call = callPath?.node;
-    if (call?.type !== 'CallExpression' || fieldName(up) !== 'arguments' || call.callee.type !== 'MemberExpression' || call.callee.computed || call.callee.property.name !== 'map') return false;
-    return enclosingFunction(callPath!) === fnPath && this.methodConsumed(callPath!, fnPath, 0);
-  }
-
-  /** A Method returned from the wrapped function is awaited there; from a callback, only if the callback's result is. */
-  private returnConsumed(up: Path, fnPath: Path, depth: number): boolean {
-    const owner = enclosingFunction(up);
-    // Returned from the wrapped function: an async one gets `return await` inside the wrapper; a
-    // sync one would hand the unsent Method to its caller, outside the context.
-    if (owner === fnPath || owner?.node === fnPath.node) return !!fnPath.node.async;
-    // A callback of `.map(...)`: its results are consumed when the map result is.
-    const ownerUp = owner ? skipWrappersUp(owner) : null;
-    const callPath: Path | null = ownerUp?.parent ?? null;
-    const call = callPath?.node;
-    if (call?.type === 'CallExpression' && fieldName(ownerUp!) === 'arguments' && call.callee.type === 'MemberExpression' && !call.callee.computed && call.callee.property.name === 'map') {
-      return this.methodConsumed(callPath!, fnPath, depth + 1);
-    }
-    return false;
-  }
-
-  /** The function returns the instance: it is a factory; wire each of its callers in this file. */
-  private wireFactoryCallers(fnPath: Path, seen: Set<Node>, rootKey: string): void {
-    const fn = fnPath.node;
-    if (seen.has(fn)) throw new Blocked('factory-escapes', fn);
-    seen.add(fn);
-    const binding = factoryBinding(fnPath);
-    if (!binding) throw new Blocked('instance-escapes', fn);
-    const { name: fname, declScope } = binding;
-    const factoryId = `${this.idPath}#${fname}`;
-    this.definedFactoryIds.add(factoryId);
-    this.requireMigratableIfExported(factoryId, fn, fname);
-    const declarationIds = [fn.id, fnPath.parentPath?.node?.id];
-    this.wireReferences(fname, 'CallExpression', (q) => !declarationIds.includes(q.node) && q.scope?.lookup(fname) === declScope, factoryId, seen, rootKey);
-  }
-
-  /**
-   * Every reference to a factory (function or class) in this file must be a call (`new` for a
-   * class) inside a function, or an export; each call is then wired by how its result is used.
-   */
-  private wireReferences(name: string, callType: 'CallExpression' | 'NewExpression', sameBinding: (q: Path) => boolean, factoryId: string, seen: Set<Node>, rootKey: string): void {
-    const refs = this.ast
-      .identifiersNamed(name)
-      .map((n: Node) => this.ast.pathOf(n))
-      .filter((q: Path) => isBindingReference(q.node, q.parent?.node, fieldName(q)) && sameBinding(q));
-    for (const r of refs) {
-      const up = skipWrappersUp(r);
-      if (!(up.parentPath?.node.type === callType && up.name === 'callee')) {
-        // `export { createApi }` / `module.exports = { createApi }` are exports, checked by the caller.
-        if (this.isExportReference(up)) continue;
-        throw new Blocked('factory-escapes', r.node, name);
-      }
-      const callPath = up.parentPath;
-      const caller = enclosingFunction(callPath);
-      if (!caller || isModuleLevelIife(caller)) throw new Blocked('factory-called-at-module-level', callPath.node, name);
-      this.countCallSite(factoryId);
-      // Helpers around one factory share its root key: two of them in one function would give one
-      // shared instance two sets of data.
-      this.wireUsage(callPath, caller, factoryId, seen, rootKey);
-    }
-  }
-
-  /** A class whose constructor stores the instance on `this`: wire every `new` of it. */
-  private wireClassCallers(ctorPath: Path, seen: Set<Node>, rootKey: string): void {
-    const classPath = ancestorWithin(ctorPath.parentPath, (n) => n.type === 'ClassDeclaration' || n.type === 'ClassExpression') ?? findClassOf(ctorPath);
-    const cls = classPath?.node;
-    if (!cls || seen.has(cls)) throw new Blocked('instance-escapes', ctorPath.node);
-    seen.add(cls);
-    const cname = cls.id?.name ?? (classPath!.parentPath?.node.type === 'VariableDeclarator' ? classPath!.parentPath.node.id.name : null);
-    if (!cname) throw new Blocked('instance-escapes', ctorPath.node);
-    const factoryId = `${this.idPath}#${cname}`;
-    this.definedFactoryIds.add(factoryId);
-    this.requireMigratableIfExported(factoryId, cls, cname);
-    this.wireReferences(cname, 'NewExpression', (q) => q.node !== cls.id && !!q.scope?.lookup(cname)?.isGlobal, factoryId, seen, rootKey);
-  }
-
-  /** An exported factory (one export mechanism: exportNamesOf) must pass requireMigratable. */
-  private requireMigratableIfExported(factoryId: string, node: Node, name: string): void {
-    const names = this.exportNamesOf(name);
-    if (names.includes(UNFOLLOWABLE_EXPORT)) throw new Blocked('factory-escapes', node, `${name} is exported under a name the index cannot follow`);
-    if (names.length) this.requireMigratable(factoryId, node, name);
-  }
-
-  /** An exported factory may only change when the project index proves every caller can be wired. */
-  private requireMigratable(factoryId: string, node: Node, name: string): void {
-    const f = this.options.index?.factories[factoryId];
-    if (!f) throw new Blocked('cross-file-factory', node, this.options.index ? `${name}: not in the project index` : name);
-    if (!f.migratable) throw new Blocked('cross-file-factory', node, `${name}: ${f.reason ?? 'a caller cannot be wired'}`);
-  }
-
-  private isExportReference(up: Path): boolean {
-    const pn = up.parentPath?.node;
-    if (pn?.type === 'ExportSpecifier' || pn?.type === 'ExportDefaultDeclaration') return true;
-    for (let p: Path | null = up.parentPath; p; p = p.parentPath) {
-      if (p.node.type === 'AssignmentExpression') return isCommonJsExportTarget(p.node.left);
-      if (p.node.type !== 'ObjectExpression' && p.node.type !== 'ObjectProperty' && p.node.type !== 'Property') return false;
-    }
-    return false;
-  }
-
-  private countCallSite(factoryId: string): void {
-    this.callSitesByFactory[factoryId] = (this.callSitesByFactory[factoryId] ?? 0) + 1;
-  }
-
-  /** Local bindings of factories defined in other modules (through the project index). */
-  private importedFactoryCalls(): { path: Path; factory: IndexedFactory }[] {
-    const index = this.options.index;
-    if (!index) return [];
-    const abs = path.resolve(this.filePath);
-    const direct = new Map<string, IndexedFactory>();
-    const namespaces = new Map<string, Record<string, string>>();
-    const moduleOf = (spec: string) => resolveSpecifier(index, abs, spec);
-    const factoryIdsOf = (target: string) => [...new Set(Object.values(index.exports[target] ?? {}))];
-    // A factory module reached in a way the index cannot follow: its callers through it are
-    // invisible, so the factories must stay unchanged (blocked through the project fixed point).
-    const untraceable = (node: Node, target: string, detail: string) => {
-      const ids = factoryIdsOf(target);
-      if (ids.length) this.unresolvedFactoryCalls.push({ path: this.ast.pathOf(node), ids, ruleId: 'untraceable-factory-use', detail });
-    };
-    const followedLoads = new Set<Node>();
-    for (const st of this.program.body) {
-      // `export * as api from './api'`: the namespace's users elsewhere are not followed.
-      if (st.type === 'ExportNamedDeclaration' && st.source && st.exportKind !== 'type') {
-        const ns = (st.specifiers ?? []).find((sp: Node) => sp.type === 'ExportNamespaceSpecifier');
-        const target = ns ? moduleOf(st.source.value) : null;
-        if (ns && target) untraceable(ns, target, 'export * as re-exports the factories under a namespace');
-      }
-      if (st.type === 'ImportDeclaration' && st.importKind !== 'type') {
-        const target = moduleOf(st.source.value);
-        if (!target) continue;
-        for (const s of st.specifiers ?? []) {
-          if (s.type === 'ImportSpecifier' && s.importKind !== 'type') {
-            const f = exportedFactory(index, target, importedName(s));
-            if (f) direct.set(s.local.name, f);
-          } else if (s.type === 'ImportDefaultSpecifier') {
-            const f = exportedFactory(index, target, 'default') ?? exportedFactory(index, target, 'module.exports');
-            if (f) direct.set(s.local.name, f);
-            else if (index.exports[target]) namespaces.set(s.local.name, index.exports[target]);
-          } else if (s.type === 'ImportNamespaceSpecifier' && index.exports[target]) {
-            namespaces.set(s.local.name, index.exports[target]);
-          }
-        }
-      }
-      if (st.type === 'VariableDeclaration') {
-        for (const d of st.declarations) {
-          const init = unwrapExpression(d.init);
-          if (!isRequireCall(init) || init.arguments[0]?.type !== 'StringLiteral') continue;
-          followedLoads.add(init);
-          const target = moduleOf(init.arguments[0].value);
-          if (!target) continue;
-          if (d.id.type === 'Identifier') {
-            const f = exportedFactory(index, target, 'module.exports');
-            if (f) direct.set(d.id.name, f);
-            else if (index.exports[target]) namespaces.set(d.id.name, index.exports[target]);
-          } else if (d.id.type === 'ObjectPattern') {
-            for (const prop of d.id.properties) {
-              const key = staticKey(prop);
-              const f = key ? exportedFactory(index, target, key) : null;
-              if (f && prop.value?.type === 'Identifier') direct.set(prop.value.name, f);
-              else if (f || (prop.type === 'RestElement' && factoryIdsOf(target).length)) untraceable(prop, target, 'the factory is taken out of require() in a way that is not followed');
-            }
-          } else if (factoryIdsOf(target).length) untraceable(d.id, target, 'require() result destructured in a way that is not followed');
-        }
-      }
-    }
-    // Framework auto-imports (Nuxt server/utils, unplugin-auto-import) call a factory with no
-    // import at all: such a caller is invisible to the index, so it is reported, never guessed.
-    const exportedNames = new Map<string, string[]>();
-    for (const exp of Object.values(index.exports)) {
-      for (const [name, id] of Object.entries(exp)) if (name !== 'default' && name !== 'module.exports') exportedNames.set(name, [...(exportedNames.get(name) ?? []), id]);
-    }
-    for (const node of this.ast.calls) {
-      const callee = node.callee;
-      if (callee.type !== 'Identifier' || !exportedNames.has(callee.name)) continue;
-      if (this.moduleImports().has(callee.name) || this.declaredAtModuleLevel(callee.name)) continue;
-      if (!this.ast.resolvesToModuleScope(callee, callee.name)) continue;
-      this.unresolvedFactoryCalls.push({ path: this.ast.pathOf(node), ids: exportedNames.get(callee.name)! });
-    }
-    // import() and require() anywhere else (inside a function, a conditional...) load the factory
-    // module out of the index's sight.
-    for (const node of this.ast.calls) {
-      if (followedLoads.has(node)) continue;
-      const dynamicImport = node.callee.type === 'Import';
-      if (!dynamicImport && !isRequireCall(node)) continue;
-      const arg = node.arguments[0];
-      const target = arg?.type === 'StringLiteral' ? moduleOf(arg.value) : null;
-      if (target) untraceable(node, target, dynamicImport ? 'import() of a factory module' : 'require() of a factory module outside a top-level declaration');
-    }
-    // A namespace (`import * as lib`, a default import or require() of the module object) may only
-    // be used as `lib.name`, with factories called right there: anything else hands the factories
-    // to code the index does not see.
-    for (const [local, exp] of namespaces) {
-      const target = Object.keys(index.exports).find((k) => index.exports[k] === exp);
-      for (const ref of this.ast.identifiersNamed(local)) {
-        const parent = this.ast.parentOf(ref);
-        if (!parent) continue;
-        if (parent.type === 'ImportNamespaceSpecifier' || parent.type === 'ImportDefaultSpecifier' || parent.type === 'ImportSpecifier') continue;
-        if (parent.type === 'VariableDeclarator' && parent.id === ref) continue;
-        if (parent.type === 'TSQualifiedName' || parent.type === 'TSTypeQuery' || parent.type === 'TSTypeReference') continue;
-        if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === ref && !parent.computed) continue;
-        if ((parent.type === 'ObjectProperty' || parent.type === 'ClassProperty') && parent.key === ref && !parent.computed && parent.value !== ref) continue;
-        if (!this.ast.resolvesToModuleScope(ref, local)) continue;
-        const member = (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === ref ? parent : null;
-        if (member && !member.computed) {
-          const name = member.property.name;
-          if (!exp[name]) continue;
-          const call = this.ast.parentOf(member);
-          if ((call?.type === 'CallExpression' || call?.type === 'NewExpression' || call?.type === 'OptionalCallExpression') && call.callee === member) continue;
-          if (target) untraceable(member, target, `${local}.${name} is used without calling it`);
-          continue;
-        }
-        if (target) untraceable(ref, target, `the module object ${local} is used in a way that is not followed`);
-      }
-    }
-    if (!direct.size && !namespaces.size) return [];
-    const out: { path: Path; factory: IndexedFactory }[] = [];
-    for (const node of [...this.ast.calls, ...this.ast.news]) {
-      const callee = unwrapExpression(node.callee);
-      let f: IndexedFactory | null = null;
-      if (callee.type === 'Identifier' && direct.has(callee.name) && this.ast.resolvesToModuleScope(callee, callee.name)) f = direct.get(callee.name)!;
-      if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && namespaces.has(callee.object.name) && this.ast.resolvesToModuleScope(callee.object, callee.object.name)) {
-        const id = namespaces.get(callee.object.name)![callee.property.name];
-        f = id ? index.factories[id] ?? null : null;
-      }
-      if (f && (f.kind === 'class') === (node.type === 'NewExpression')) out.push({ path: this.ast.pathOf(node), factory: f });
-    }
-    out.sort((a, b) => a.path.node.start - b.path.node.start);
-    return out;
-  }
-
-
-
-  /** Plans `runInAlovaContext` around the statement holding `exprPath` and everything after it. */
-  private wrapFrom(exprPath: Path, fnPath: Path, storeKey: string, instanceVar: string | null, opts: { needsContinuation?: boolean } = {}): void {
-    const fn = fnPath.node;
-    if (fn.generator) throw new Blocked('generator-function', exprPath.node);
-    if (this.wraps.some((w) => w.fn === fn && w.storeKey === storeKey)) throw new Blocked('multiple-factory-calls', exprPath.node);
-    // Walk up to the statement that sits directly in a block of this function.
-    let p: Path = exprPath;
-    while (p.parentPath && p.parentPath.node !== fn) {
-      const parentNode = p.parentPath.node;
-      if (LOOP_TYPES.has(parentNode.type)) throw new Blocked('call-in-loop', exprPath.node);
-      if (isStatementList(parentNode)) break;
-      p = p.parentPath;
-    }
-    const isAsync = !!fn.async;
-    if (p.parentPath?.node === fn) {
-      // Arrow function with an expression body: `(req) => createApi(req).Get('/x')`.
-      if (!isAsync) throw new Blocked('method-escapes-context', exprPath.node);
-      this.wraps.push({ fn, first: p.node, last: p.node, mode: 'expr', isAsync, storeKey, returns: [], anchor: exprPath.node });
-      return;
-    }
-    const stmtPath = p.parentPath!;
-    const container = stmtPath.node;
-    const list: Node[] = container.type === 'SwitchCase' ? container.consequent : container.body;
-    if (!Array.isArray(list)) throw new Blocked('unsupported-statement-position', exprPath.node);
-    for (let a = stmtPath; a && a.node !== fn; a = a.parentPath) {
-      if (LOOP_TYPES.has(a.node.type)) throw new Blocked('call-in-loop', exprPath.node);
-    }
-    const first = p.node;
-    if (!startsLine(this.text, first.start)) throw new Blocked('unsupported-statement-position', first);
-    const rest = list.slice(list.indexOf(first));
-    const last = rest[rest.length - 1];
-    const isBody = container === fn.body;
-    const flow = controlFlow(rest);
-    if (flow.crossing || flow.yields) throw new Blocked('control-flow-crosses-wrapper', flow.crossing ?? first);
-    if (opts.needsContinuation && !callsContinuation(fn, rest)) {
-      throw new Blocked('instance-escapes', exprPath.node, 'stored on a request object, but next()/done() is not called after it in the same function');
-    }
-    this.checkHoistedDeclarations(fnPath, p, rest, first, last);
-    let mode: WrapPlan['mode'] = 'stmt';
-    if (flow.returns.length) {
-      const endsWithExit = last.type === 'ReturnStatement' || last.type === 'ThrowStatement';
-      if (!isBody && !endsWithExit) throw new Blocked('control-flow-crosses-wrapper', flow.returns[0]);
-      mode = 'return';
-    }
-    if (!isAsync) {
-      // A synchronous function cannot await: returning anything built from the instance would
-      // hand an unsent Method to a caller outside the context.
-      for (const r of flow.returns) {
-        if (r.argument && (isInside(exprPath.node, r.argument) || (instanceVar && containsIdentifier(r.argument, instanceVar)))) {
-          throw new Blocked('method-escapes-context', r);
-        }
-      }
-    }
-    // Only returns that mention the instance can hand back an unsent Method; awaiting those keeps
-    // the request inside the context. Other returns stay as they are.
-    const mentionsInstance = (arg: Node) => isInside(exprPath.node, arg) || (instanceVar !== null && containsIdentifier(arg, instanceVar));
-    const toAwait = isAsync ? flow.returns.filter((r) => r.argument && mentionsInstance(r.argument)) : [];
-    this.wraps.push({ fn, first, last, mode, isAsync, storeKey, returns: toAwait, anchor: exprPath.node });
-  }
-
-  /** True when `exprPath` is already the first thing a `runInAlovaContext(...)` callback does. */
-  private isAlreadyWired(fnPath: Path, exprPath: Path): boolean {
-    const fn = fnPath.node;
-    if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return false;
-    const up = skipWrappersUp(fnPath);
-    const call = up.parentPath?.node;
-    if (call?.type !== 'CallExpression' || fieldName(up) !== 'arguments') return false;
-    const callee = unwrapExpression(call.callee);
-    if (callee.type !== 'Identifier' || callee.name !== CONTEXT_EXPORTS.run || !this.isOwnContextImport(callee.name)) return false;
-    if (fn.body.type !== 'BlockStatement') return true;
-    const firstStmt = fn.body.body[0];
-    return !!firstStmt && isInside(exprPath.node, firstStmt);
-  }
 
   /** Is `local` imported (or required) from this tool's context module (not a same-named helper of the app)? */
   private isOwnContextImport(local: string): boolean {
@@ -1703,84 +987,6 @@ class FileMigration {
       }
     }
     return false;
-  }
-
-  /** Names declared in the wrapped statements must not be used outside them (they move into a callback). */
-  private checkHoistedDeclarations(fnPath: Path, firstPath: Path, rest: Node[], first: Node, last: Node): void {
-    const declared = new Set<string>();
-    for (const st of rest) {
-      if ((st.type === 'FunctionDeclaration' || st.type === 'ClassDeclaration') && st.id) declared.add(st.id.name);
-      if (st.type === 'VariableDeclaration') for (const d of st.declarations) patternNames(d.id).forEach((n) => declared.add(n));
-    }
-    walkNoFunctions(rest, (n) => {
-      if (n.type === 'VariableDeclaration' && n.kind === 'var') for (const d of n.declarations) patternNames(d.id).forEach((x) => declared.add(x));
-    });
-    if (!declared.size) return;
-    // ast-types gives let/const the function's scope, so this is conservative: a same-named
-    // binding in a sibling block also counts as a use.
-    const restScope = firstPath.scope;
-    const outside = collectPaths(fnPath, (n) => n.type === 'Identifier' && declared.has(n.name)).filter(
-      (q) => (q.node.start < first.start || q.node.end > last.end) && isBindingReference(q.node, q.parent?.node, fieldName(q)),
-    );
-    for (const q of outside) {
-      if (q.scope?.lookup(q.node.name) === restScope) throw new Blocked('control-flow-crosses-wrapper', q.node, q.node.name);
-    }
-  }
-
-  /** `node` sits in the block or the catch clause of a `try` statement of `fn`. */
-  private insideTry(node: Node, fn: Node): boolean {
-    let child = node;
-    for (let p = this.ast.parentOf(node); p && p !== fn; child = p, p = this.ast.parentOf(p)) {
-      if (isFunction(p)) return false;
-      if (p.type === 'TryStatement' && (p.block === child || p.handler === child)) return true;
-    }
-    return false;
-  }
-
-  private planWrapEdits(): void {
-    const { eol, indent: unit } = this.style;
-    const run = CONTEXT_EXPORTS.run;
-    if (this.wraps.length) this.needed.add(run);
-    const awaited = new Set<Node>();
-    for (const w of this.wraps) {
-      const depth = this.wraps.filter((o) => o !== w && o.mode !== 'expr' && o.first.start < w.first.start && w.first.start <= o.last.end).length;
-      if (w.mode === 'expr') {
-        const body = w.first;
-        const { start, end } = exprRange(this.text, body);
-        this.edits.push({ start, end, text: `${run}(async () => await ${parenthesize(this.text.slice(start, end), body)})`, order: 5 });
-        this.record('wire-call-site', w.anchor);
-        continue;
-      }
-      const ind = indentOfLineAt(this.text, w.first.start);
-      const head = `${w.mode === 'return' ? 'return ' : ''}${w.isAsync ? 'await ' : ''}${run}(${w.isAsync ? 'async ' : ''}() => {`;
-      this.edits.push({ start: w.first.start, end: w.first.start, text: `${head}${eol}${ind}${unit.repeat(depth + 1)}`, order: depth });
-      this.edits.push({ start: w.last.end, end: w.last.end, text: `${eol}${ind}${unit.repeat(depth)}})${this.semi()}`, order: 100 - depth });
-      for (const ls of lineStartsIn(this.text, w.first.start, w.last.end)) {
-        if (this.inTemplate(ls)) continue;
-        if (this.text[ls] === '\n' || this.text[ls] === '\r') continue; // keep blank lines blank
-        this.edits.push({ start: ls, end: ls, text: unit, droppable: true, order: -1 });
-      }
-      // A Method is a lazy thenable: one returned unsent must still be sent inside the context.
-      const methodReturns = [...this.methodReturns].filter(([r, fn]) => fn === w.fn && w.isAsync && r.start >= w.first.start && r.end <= w.last.end).map(([r]) => r);
-      for (const r of new Set([...w.returns, ...methodReturns])) {
-        if (awaited.has(r)) continue;
-        awaited.add(r);
-        // Inside `try`, `return await m` would let the catch/finally see a rejection (or wait for
-        // it) where `return m` did not. The handle already sends m inside its request's store, so
-        // the return is left as it is.
-        if (this.insideTry(r, w.fn)) continue;
-        const arg = r.argument;
-        if (!arg || arg.type === 'AwaitExpression' || isStaticValue(arg)) continue;
-        const { start, end } = exprRange(this.text, arg);
-        if (needsParens(arg)) {
-          this.edits.push({ start, end: start, text: 'await (', order: 50 });
-          this.edits.push({ start: end, end, text: ')', order: 50 });
-        } else {
-          this.edits.push({ start, end: start, text: 'await ', order: 50 });
-        }
-      }
-      this.record('wire-call-site', w.anchor);
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -2001,7 +1207,7 @@ class FileMigration {
     const names = Object.values(CONTEXT_EXPORTS).filter((n) => this.needed.has(n) && !this.isOwnContextImport(n));
     if (!names.length) return;
     for (const n of names) {
-      if (new RegExp(`\\b${n}\\b`).test(this.text)) throw new Blocked('name-conflict', this.program, n);
+      if (this.nameInUse(n)) throw new Blocked('name-conflict', this.ast.identifiersNamed(n)[0], n);
     }
     const spec = this.contextSpecifier();
     const existing = this.program.body.find(
@@ -2090,9 +1296,26 @@ class FileMigration {
 
   private uniqueName(base: string): string {
     let n = base;
-    for (let i = 2; new RegExp(`\\b${n}\\b`).test(this.text) || this.usedNames.has(n); i++) n = `${base}${i}`;
+    for (let i = 2; this.nameInUse(n) || this.usedNames.has(n); i++) n = `${base}${i}`;
     this.usedNames.add(n);
     return n;
+  }
+
+  /**
+   * Does the file already use `name` for a binding or a reference anywhere (any scope: the new
+   * declaration is module-level, so any inner use could be shadowed or shadow it)? Answered from the
+   * parsed identifiers, never from the text: `$alova` is a name, not a pattern, and a word in a
+   * comment or a string is no conflict. A member name (`x.name`) or an object key is not a binding.
+   */
+  private nameInUse(name: string): boolean {
+    return this.ast.identifiersNamed(name).some((id) => {
+      const parent = this.ast.parentOf(id);
+      if (!parent) return true;
+      if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === id && !parent.computed) return false;
+      if ((parent.type === 'ObjectProperty' || parent.type === 'ObjectMethod' || parent.type === 'ClassMethod' || parent.type === 'ClassProperty') && parent.key === id && !parent.computed && !parent.shorthand) return false;
+      if (parent.type === 'LabeledStatement' || parent.type === 'BreakStatement' || parent.type === 'ContinueStatement') return false;
+      return true;
+    });
   }
 
   private collectTemplateRanges(): void {
@@ -2239,14 +1462,6 @@ function nextLineStart(text: string, offset: number): number {
 }
 
 
-function containsIdentifier(node: Node, name: string): boolean {
-  let found = false;
-  walkNoFunctions([node], (n) => {
-    if (n.type === 'Identifier' && n.name === name) found = true;
-  }, true);
-  return found;
-}
-
 /** Visits nodes without entering nested functions (unless `enterFunctions`). */
 function walkNoFunctions(nodes: Node[], visit: (n: Node) => void, enterFunctions = false): void {
   const rec = (n: Node) => {
@@ -2263,46 +1478,6 @@ function walkEager(cfg: Node, visit: (n: Node) => void): void {
   walkNoFunctions([cfg], (n) => {
     if (!isFunction(n)) visit(n);
   });
-}
-
-/** A node whose children include a list of statements (where a wrapper can enclose a run of them). */
-function isStatementList(parent: Node): boolean {
-  return parent.type === 'BlockStatement' || parent.type === 'Program' || parent.type === 'StaticBlock' || parent.type === 'SwitchCase';
-}
-
-interface Flow {
-  returns: Node[];
-  crossing: Node | null;
-  yields: boolean;
-}
-
-/** Returns, and break/continue/labels that would jump out of the wrapped statements. */
-function controlFlow(rest: Node[]): Flow {
-  const flow: Flow = { returns: [], crossing: null, yields: false };
-  const rec = (n: Node, loops: number, switches: number, labels: string[]) => {
-    if (!n || typeof n.type !== 'string') return;
-    if (isFunction(n) || n.type === 'ClassBody') return;
-    switch (n.type) {
-      case 'ReturnStatement':
-        flow.returns.push(n);
-        break;
-      case 'YieldExpression':
-        flow.yields = true;
-        break;
-      case 'BreakStatement':
-        if (n.label ? !labels.includes(n.label.name) : loops + switches === 0) flow.crossing ??= n;
-        break;
-      case 'ContinueStatement':
-        if (n.label ? !labels.includes(n.label.name) : loops === 0) flow.crossing ??= n;
-        break;
-    }
-    const isLoop = LOOP_TYPES.has(n.type);
-    const isSwitch = n.type === 'SwitchStatement';
-    const nextLabels = n.type === 'LabeledStatement' ? [...labels, n.label.name] : labels;
-    forEachChildNode(n, (c) => rec(c, loops + (isLoop ? 1 : 0), switches + (isSwitch ? 1 : 0), nextLabels));
-  };
-  for (const st of rest) rec(st, 0, 0, []);
-  return flow;
 }
 
 /** The name and declaring scope of a factory function, and whether it is exported in place. */
@@ -2360,18 +1535,6 @@ function containsAwait(node: Node): boolean {
   return found;
 }
 
-/** `Promise.all/allSettled/race/any(...)`: sends every thenable it is given. */
-function isPromiseCombinator(n: Node): boolean {
-  return (
-    n?.type === 'CallExpression' &&
-    n.callee.type === 'MemberExpression' &&
-    !n.callee.computed &&
-    n.callee.object.type === 'Identifier' &&
-    n.callee.object.name === 'Promise' &&
-    ['all', 'allSettled', 'race', 'any'].includes(n.callee.property.name)
-  );
-}
-
 /** A literal (or a template with no substitutions): its value cannot change after load. */
 function isLiteralValue(n: Node): boolean {
   if (['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NullLiteral'].includes(n.type)) return true;
@@ -2388,29 +1551,9 @@ function isPureRead(n: Node): boolean {
   return pure;
 }
 
-/** The expression holds the binding itself as a value (not merely a call of it inside a function body). */
-function holdsValue(node: Node, name: string): boolean {
-  let found = false;
-  walkNoFunctions([node], (n) => {
-    if (n.type === 'Identifier' && n.name === name) found = true;
-  });
-  return found;
-}
-
-/** Marks an export whose name callers cannot be matched by (`exports[k] = f`, `exports.api = { f }`). */
-const UNFOLLOWABLE_EXPORT = '<unfollowable>';
-
 /** The context key under which the factory stores a moved option's value. */
 function movedKey(key: 'baseURL' | 'timeout'): string {
   return `$${key}`;
-}
-
-function isThisMember(n: Node): boolean {
-  return !!n && n.type === 'MemberExpression' && n.object.type === 'ThisExpression';
-}
-
-function isModuleExports(n: Node): boolean {
-  return n?.type === 'MemberExpression' && n.object.type === 'Identifier' && n.object.name === 'module' && staticKey({ key: n.property, computed: n.computed }) === 'exports';
 }
 
 /** The class a constructor belongs to. */
@@ -2421,31 +1564,6 @@ function findClassOf(ctorPath: Path): Path | null {
   return null;
 }
 
-/**
- * The wrapped statements call the function's continuation (`next()` in Express/Connect/Koa,
- * `done()` in Fastify hooks) directly, so everything downstream runs inside the context.
- */
-function callsContinuation(fn: Node, rest: Node[]): boolean {
-  const params: Node[] = fn.params ?? [];
-  const names = new Set(params.filter((p) => p.type === 'Identifier' && (p.name === 'next' || p.name === 'done' || p.name === 'cb')).map((p) => p.name));
-  const last = params[params.length - 1];
-  if (params.length >= 3 && last?.type === 'Identifier') names.add(last.name);
-  if (!names.size) return false;
-  let found = false;
-  walkNoFunctions(rest, (n) => {
-    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && names.has(n.callee.name)) found = true;
-  });
-  return found;
-}
-
-
-function isCommonJsExportTarget(left: Node): boolean {
-  const l = unwrapExpression(left);
-  if (l.type !== 'MemberExpression') return false;
-  const o = l.object;
-  if (o.type === 'Identifier' && (o.name === 'exports' || o.name === 'module')) return true;
-  return o.type === 'MemberExpression' && o.object.type === 'Identifier' && o.object.name === 'module' && staticKey({ key: o.property, computed: o.computed }) === 'exports';
-}
 
 /** Source range of an expression including its own parentheses. */
 function exprRange(text: string, node: Node): { start: number; end: number } {
@@ -2468,20 +1586,10 @@ function exprRange(text: string, node: Node): { start: number; end: number } {
   return { start: node.start, end: node.end };
 }
 
-/** A value that can never be a Method (no need to await it). */
-function isStaticValue(n: Node): boolean {
-  if (['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NullLiteral', 'Literal', 'BigIntLiteral'].includes(n.type)) return true;
-  return n.type === 'Identifier' && n.name === 'undefined';
-}
-
 /** `await x ? a : b` would bind await to x only: such arguments need parentheses. */
 function needsParens(n: Node): boolean {
   if (n.extra?.parenthesized) return false;
   return !['CallExpression', 'MemberExpression', 'OptionalCallExpression', 'OptionalMemberExpression', 'Identifier', 'NewExpression', 'ThisExpression', 'TemplateLiteral', 'TaggedTemplateExpression', 'ObjectExpression', 'ArrayExpression'].includes(n.type);
-}
-
-function parenthesize(src: string, n: Node): string {
-  return needsParens(n) && !src.startsWith('(') ? `(${src})` : src;
 }
 
 /** What jscodeshift passes a transform; typed here so our types do not need jscodeshift's. */
@@ -2502,4 +1610,29 @@ export default function transformer(file: TransformFileInfo, api: TransformApi, 
   const result = migrateSource(file.source, file.path, options);
   for (const it of result.items) api.report(`${it.file}:${it.line}:${it.col} ${it.ruleId} ${it.message}`);
   return result.output;
+}
+
+/**
+ * Does `name` at `p` resolve to the binding `scope()` returns? When the scope analysis cannot
+ * tell (ast-types asserts on a `catch { }` without a binding), the answer is yes: a check that
+ * reports a possible hazard must not miss one.
+ */
+function resolvesTo(p: Path, name: string, scope: () => Node): boolean {
+  try {
+    return p.scope?.lookup(name) === scope();
+  } catch {
+    return true;
+  }
+}
+
+/** One item per distinct reason (the same rule at the same place is reported once), in source order. */
+function uniqueReasons(reasons: Blocked[]): Blocked[] {
+  const seen = new Set<string>();
+  const inOrder = [...reasons].sort((a, b) => (a.node?.start ?? 0) - (b.node?.start ?? 0));
+  return inOrder.filter((b) => {
+    const key = `${b.ruleId}@${b.node?.start ?? 0}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

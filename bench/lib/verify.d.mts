@@ -3,17 +3,16 @@ import type { Expected } from './corpus.mjs';
 export interface Verification {
   ok: boolean;
   problems: string[];
-  matched: { factories: number; callSites: number };
+  matched: { factories: number; callSitesUntouched: number };
   expected: { factories: number; callSites: number };
   missingFactories: unknown[];
   extraFactories: unknown[];
-  missingCallSites: unknown[];
-  extraCallSites: unknown[];
+  touchedCallSites: unknown[];
+  changedCallers: { file: string }[];
   counterMismatch: unknown[];
   unexpectedFiles: { file: string; mention: boolean }[];
   failed: unknown[];
   filesNotInReport: string[];
-  colMismatch: { file: string; line: number; plantedCol: number; reportedCol: number; ruleId: string; callee: string }[];
   [key: string]: unknown;
 }
 export function verifyReport(report: unknown, expected: Expected, opts: { corpusDir: string; cwd: string; factoryRule?: string; callSiteRule?: string; matchLine?: boolean }): Verification;

@@ -181,7 +181,6 @@ export function renderStepSummary(report: RunReport): string {
     [dryish ? 'Would change' : 'Changed', String(s.filesChanged)],
     ['Lines', `+${s.linesAdded} −${s.linesRemoved}`],
     ['Factories migrated', String(s.factoriesMigrated)],
-    ['Call sites rewired', String(s.callSitesRewired)],
     ['Security findings', String(s.securityFindings)],
     ['Manual-review items', String(s.manualReviewItems)],
     ['Warnings', String(s.warnings)],

@@ -173,7 +173,6 @@ export function render(report: RunReport, opts: RenderOptions): string {
     [dryish ? 'Would change' : 'Changed', String(s.filesChanged)],
     ['Lines', `+${s.linesAdded} -${s.linesRemoved}`],
     ['Factories migrated', String(s.factoriesMigrated)],
-    ['Call sites rewired', String(s.callSitesRewired)],
     ['Manual-review items', String(s.manualReviewItems)],
     ['Security findings', String(s.securityFindings)],
     ['Warnings', String(s.warnings)],

@@ -3,6 +3,7 @@
 // (b) a hand-written naive singleton leaks responses across users (proves the check can fail);
 // (c) the app migrated by the built CLI is isolated AND creates at most one instance per process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // @ts-expect-error plain ESM helper without type declarations
 import { startUpstream } from './harness/upstream.mjs';
@@ -160,11 +161,29 @@ describeIsolatedApp('hand-written isolated singleton (reference)', () => ({
 }));
 
 // (c) the real thing: the example app migrated by the built CLI.
+let exampleMigration: { dir: string; changed: string[] } | undefined;
 describeIsolatedApp('example app migrated by `alova-ssr-migrate <dir> --allow-dirty`', () => {
   const build = ensureCliBuilt();
   if (!build.ok) return { ok: false, reason: build.reason };
   const dir = copyFixture(FIXTURES.exampleApp, 'example-app-migrated');
   tmpDirs.push(dir);
   const m = migrateWithCli(dir);
+  exampleMigration = { dir, changed: m.changed ?? [] };
   return { ...m, serverModule: m.ok ? join(dir, 'src/server.js') : undefined };
+});
+
+describe('the example app migration touches only the factory', () => {
+  it("changes the factory's module and adds the context module, nothing else", () => {
+    expect(exampleMigration, 'the migration above did not run').toBeDefined();
+    expect([...exampleMigration!.changed].sort()).toEqual([join('src', 'alova-request-context.mjs'), join('src', 'server.js')]);
+  });
+
+  it('leaves every caller in that module exactly as written (the routes after the factory are byte-identical)', () => {
+    const before = readFileSync(join(FIXTURES.exampleApp, 'src/server.js'), 'utf8');
+    const after = readFileSync(join(exampleMigration!.dir, 'src/server.js'), 'utf8');
+    const routes = (text: string) => text.slice(text.indexOf('export function createServer('));
+    expect(routes(before).length).toBeGreaterThan(200);
+    expect(routes(after)).toBe(routes(before));
+    expect(after).not.toContain('runInAlovaContext');
+  });
 });

@@ -67,16 +67,6 @@ export const rules = {
     severity: 'note',
     description: 'the former createAlova() call now records the request data and returns the shared instance',
   },
-  'wire-call-site': {
-    kind: 'edit',
-    severity: 'note',
-    description: 'code that uses the instance now runs inside runInAlovaContext(...)',
-  },
-  'insert-context-middleware': {
-    kind: 'edit',
-    severity: 'note',
-    description: '--wiring middleware: one context middleware inserted after the app is created and after its body parsers',
-  },
   'add-context-import': {
     kind: 'edit',
     severity: 'note',
@@ -127,44 +117,14 @@ export const rules = {
   'instance-escapes': {
     kind: 'manual-review',
     severity: 'error',
-    description: 'the per-request instance escapes the function (stored, assigned or returned), so its requests may run outside the request context',
-    hint: 'Use the instance inside the function, or migrate this code by hand.',
+    description: 'the instance is created in a class field initialiser, once per object, not in a function the tool can turn into a factory',
+    hint: 'Create the instance in the constructor (or a method) and re-run, or hoist it by hand.',
   },
-  'call-in-loop': {
+  'instance-options-access': {
     kind: 'manual-review',
     severity: 'error',
-    description: 'the instance is created inside a loop; each iteration would need its own request context',
-    hint: 'Create the instance once before the loop, or wrap the loop body in runInAlovaContext by hand.',
-  },
-  'generator-function': {
-    kind: 'manual-review',
-    severity: 'error',
-    description: 'the instance is created in a generator; a context wrapper cannot span yield',
-    hint: 'Wrap the code that sends requests in runInAlovaContext by hand.',
-  },
-  'control-flow-crosses-wrapper': {
-    kind: 'manual-review',
-    severity: 'error',
-    description: 'break, continue, return or a hoisted declaration would cross the context wrapper',
-    hint: 'Move the code that uses the instance into its own function and re-run.',
-  },
-  'method-escapes-context': {
-    kind: 'manual-review',
-    severity: 'error',
-    description: 'a Method built from the instance may be sent outside its request context (stored, queued, returned from a closure or by a synchronous function)',
-    hint: 'Await (or send) the request inside the function that created the instance.',
-  },
-  'unsupported-statement-position': {
-    kind: 'manual-review',
-    severity: 'error',
-    description: 'the instance is created in a statement position the wrapper cannot enclose faithfully',
-    hint: 'Put the statement on its own line inside a block and re-run.',
-  },
-  'cross-file-factory': {
-    kind: 'manual-review',
-    severity: 'error',
-    description: 'the factory is exported; its callers in other files must be wired too',
-    hint: 'Run the tool on the whole project (all callers), or wire the callers with runInAlovaContext by hand.',
+    description: "code reads or writes `.options` of the factory's instance: after the migration that is the one shared instance's options object, so a write would change it for every user and a read no longer sees the options moved into beforeRequest",
+    hint: 'Pass what you need into the factory and read it there (or set it per request in beforeRequest), then re-run.',
   },
   'hoist-order': {
     kind: 'manual-review',
@@ -175,38 +135,8 @@ export const rules = {
   'unsupported-syntax': {
     kind: 'manual-review',
     severity: 'error',
-    description: 'the file uses syntax the scope analysis cannot read for certain (for example `catch { }` without a binding), so it is left unchanged',
+    description: 'the factory uses syntax the scope analysis cannot read for certain (for example `catch { }` without a binding), so it is left unchanged',
     hint: 'Give the catch clause a binding (`catch (e) { }`) and re-run, or migrate this file by hand.',
-  },
-  'untraceable-factory-use': {
-    kind: 'manual-review',
-    severity: 'error',
-    description: 'a factory module is reached in a way the index cannot follow (a namespace destructured, passed on or indexed, import(), require() inside code, export * as), so not every caller can be proven wired',
-    hint: 'Import the factory by name at the top of the file (import { createApi } from ...) and call it directly, then re-run; or wire that caller by hand.',
-  },
-  'unresolved-factory-call': {
-    kind: 'manual-review',
-    severity: 'error',
-    description: 'a factory of another module is called without an import (a framework auto-import?), so the index cannot prove every caller is wired',
-    hint: 'Import the factory explicitly in this file and re-run, or wire the caller by hand.',
-  },
-  'factory-escapes': {
-    kind: 'manual-review',
-    severity: 'error',
-    description: 'the factory function is used as a value (passed, stored or is a method), so not every caller can be found',
-    hint: 'Call the factory directly, or wire its callers by hand.',
-  },
-  'factory-called-at-module-level': {
-    kind: 'manual-review',
-    severity: 'error',
-    description: 'the factory is also called at module top level, outside any request',
-    hint: 'Create the module-level instance without request data, or call the factory per request only.',
-  },
-  'multiple-factory-calls': {
-    kind: 'manual-review',
-    severity: 'error',
-    description: 'the same factory is called more than once in one function; one request context cannot hold two sets of its data',
-    hint: 'Split the calls into separate functions, each wrapped on its own.',
   },
   'unsupported-hook-shape': {
     kind: 'manual-review',

@@ -52,7 +52,6 @@ export function file(over: Partial<FileRecord> & { file: string }): FileRecord {
     edits: [],
     items: [],
     factoriesMigrated: 0,
-    callSitesRewired: 0,
     ...over,
     items: (over.items ?? []).map((i) => ({ ...i, file: over.file })),
     edits: (over.edits ?? []).map((e) => ({ ...e, file: over.file })),
@@ -74,7 +73,7 @@ export function report(files: FileRecord[], over: ReportOverrides = {}): RunRepo
   const ruleCounts: Record<string, number> = {};
   for (const r of [...files.flatMap((f) => f.edits), ...items]) ruleCounts[r.ruleId] = (ruleCounts[r.ruleId] ?? 0) + 1;
   const count = (p: (f: FileRecord) => boolean) => files.filter(p).length;
-  const sum = (k: 'linesAdded' | 'linesRemoved' | 'factoriesMigrated' | 'callSitesRewired') => files.reduce((n, f) => n + f[k], 0);
+  const sum = (k: 'linesAdded' | 'linesRemoved' | 'factoriesMigrated') => files.reduce((n, f) => n + f[k], 0);
   const summary: Summary = {
     filesScanned: files.length,
     filesNotApplicable: count((f) => f.status === 'not-applicable'),
@@ -84,7 +83,6 @@ export function report(files: FileRecord[], over: ReportOverrides = {}): RunRepo
     linesAdded: sum('linesAdded'),
     linesRemoved: sum('linesRemoved'),
     factoriesMigrated: sum('factoriesMigrated'),
-    callSitesRewired: sum('callSitesRewired'),
     manualReviewItems: items.filter((i) => i.kind === 'manual-review').length,
     securityFindings: items.filter((i) => i.kind === 'security').length,
     warnings: items.filter((i) => i.kind === 'warning').length,
@@ -128,7 +126,6 @@ export function kitchenSink(mode: Mode = 'check', over: ReportOverrides = {}): R
         linesAdded: 12,
         linesRemoved: 3,
         factoriesMigrated: 1,
-        callSitesRewired: 4,
         diff: DIFF_API,
         edits: [
           edit({ ruleId: 'rewire-call-site', line: 20, col: 5, endLine: 20, endCol: 30, message: 'Call site now uses the shared instance.' }),

@@ -17,10 +17,6 @@ export const FIXTURES = {
   expressMiddleware: join(REPO, 'fixtures/projects/express-middleware/input'),
   koaApp: join(REPO, 'fixtures/projects/koa-app/input'),
   fastifyApp: join(REPO, 'fixtures/projects/fastify-app/input'),
-  // Project fixtures for `--wiring middleware` (inputs of test/projects.test.ts with args.json { wiring: 'middleware' }).
-  expressWiringMiddleware: join(REPO, 'fixtures/projects/express-wiring-middleware/input'),
-  koaWiringMiddleware: join(REPO, 'fixtures/projects/koa-wiring-middleware/input'),
-  fastifyWiringMiddleware: join(REPO, 'fixtures/projects/fastify-wiring-middleware/input'),
   fastifyNaiveSingleton: join(REPO, 'fixtures/e2e/fastify-naive-singleton'),
   koaNaiveSingleton: join(REPO, 'fixtures/e2e/koa-naive-singleton'),
 };
@@ -119,7 +115,7 @@ function failureDetail(stdout, stderr) {
 /**
  * Run `node dist/bin/alova-ssr-migrate.js <dir> --allow-dirty [...args]` (apply mode).
  * ok = the CLI exited 0 AND every file in `expectChanged` (default: src/server.js) changed.
- * args: extra CLI arguments, e.g. ['--wiring', 'middleware'].
+ * args: extra CLI arguments, e.g. ['--cache', 'off'].
  */
 export function migrateWithCli(dir, { timeoutMs = 120_000, expectChanged = [join('src', 'server.js')], args = [] } = {}) {
   if (!existsSync(CLI)) return { ok: false, reason: `CLI not built: ${relative(REPO, CLI)} is missing` };
