@@ -160,6 +160,44 @@ describe('type-check of migrated TypeScript fixtures', () => {
   }, 60_000);
 });
 
+describe('no unused locals left behind', () => {
+  /** `tsc --noUnusedLocals` (TS6133/TS6192/TS6196/TS6198) errors per file of a folder of fixtures. */
+  function unusedLocals(files: Record<string, string>): Map<string, string[]> {
+    const tmp = fs.mkdtempSync(path.join(REPO, '.tmp-unused-'));
+    try {
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(tmp, name), text);
+      fs.writeFileSync(path.join(tmp, 'alova-request-context.ts'), renderContextModule('ts'));
+      fs.writeFileSync(path.join(tmp, 'shims.d.ts'), "declare module 'next/headers' { export function cookies(): Promise<{ get(name: string): { value: string } | undefined; toString(): string }>; export function headers(): Promise<{ get(name: string): string | null }>; }\ndeclare namespace JSX { interface IntrinsicElements { [name: string]: any } interface Element {} }\n");
+      fs.writeFileSync(path.join(tmp, 'auth-store.ts'), "export const useAuthStore = { getState: () => ({ token: 'token' }) };\n");
+      fs.writeFileSync(
+        path.join(tmp, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { strict: false, noEmit: true, noUnusedLocals: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', jsx: 'preserve', skipLibCheck: true, types: ['node'], typeRoots: [path.join(REPO, 'node_modules/@types')] },
+          include: ['*.ts', '*.tsx'],
+        }),
+      );
+      const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', tmp], { encoding: 'utf8' });
+      const out = new Map<string, string[]>();
+      for (const m of (tsc.stdout + tsc.stderr).matchAll(/^([^(\n]+)\(\d+,\d+\): error (TS6133|TS6192|TS6196|TS6198): (.*)$/gm)) {
+        const file = path.basename(m[1]);
+        out.set(file, [...(out.get(file) ?? []), `${m[2]} ${m[3]}`]);
+      }
+      return out;
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
+  it('tsc --noUnusedLocals accepts every migrated TypeScript fixture whose input it accepted', () => {
+    const pairs = cases.filter((c) => c.output !== null && /\.tsx?$/.test(c.ext));
+    expect(pairs.length).toBeGreaterThan(10);
+    const before = unusedLocals(Object.fromEntries(pairs.map((c) => [`${c.name}${c.ext}`, c.input])));
+    const after = unusedLocals(Object.fromEntries(pairs.map((c) => [`${c.name}${c.ext}`, c.output!])));
+    const introduced = pairs.map((c) => `${c.name}${c.ext}`).filter((f) => !before.has(f) && after.has(f)).map((f) => `${f}: ${after.get(f)!.join('; ')}`);
+    expect(introduced).toEqual([]);
+  }, 120_000);
+});
+
 describe('plain jscodeshift can run the transform', () => {
   it('jscodeshift -t dist/cjs/transforms/ssr-singleton.js gives the fixture output', () => {
     const c = cases.find((x) => x.name === 'aliased-import')!;

@@ -620,6 +620,8 @@ class FileMigration {
       this.edits.push({ start: call.start, end: call.end, text: `${CONTEXT_EXPORTS.provide}(${instanceName}, ${this.q(storeKey)}, {})` });
       this.needed.add(CONTEXT_EXPORTS.provide);
       this.record('provide-request-context', call);
+      // The framework reads moved into the hooks would be left unused in the factory.
+      if (framework) for (const d of this.unusedAfterMove(framework, fnPath, cfg)) this.edits.push(this.removeStatementEdit(d));
       return;
     }
     // A request-dependent baseURL/timeout is computed here, once per factory call as before, and
@@ -799,6 +801,51 @@ class FileMigration {
       decls.add(declaration);
     }
     return usesFramework ? [...decls].sort((a, b) => a.start - b.start) : null;
+  }
+
+  /**
+   * The factory's declarations that the hooks now re-evaluate, when nothing else in the factory
+   * reads them any more: left in place they would be unused locals (tsc --noUnusedLocals). They
+   * are framework reads without effects (frameworkDerived checks that), so removing them changes
+   * nothing but an unused value. A name read anywhere else in the factory keeps its declaration,
+   * and then the declarations it reads too.
+   */
+  private unusedAfterMove(decls: Node[], fnPath: Path, cfg: Node): Node[] {
+    const removable = new Set(decls.filter((d) => d.type === 'VariableDeclaration' && d.kind === 'const'));
+    const namesOf = (d: Node) => d.declarations.flatMap((x: Node) => patternNames(x.id));
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const d of [...removable]) {
+        const readElsewhere = namesOf(d).some((name: string) =>
+          this.ast.identifiersNamed(name).some((id) => {
+            if (!isInside(id, fnPath.node) || isInside(id, cfg) || isInside(id, d)) return false;
+            if ([...removable].some((r) => r !== d && isInside(id, r))) return false;
+            const q = this.ast.pathOf(id);
+            return isBindingReference(id, q.parent?.node, fieldName(q)) || q.parent?.node.type === 'ObjectProperty';
+          }),
+        );
+        if (readElsewhere) {
+          removable.delete(d);
+          changed = true;
+        }
+      }
+    }
+    return [...removable];
+  }
+
+  /** Deletes one statement with its whole line(s) when it stands alone on them. */
+  private removeStatementEdit(st: Node): TextEdit {
+    const t = this.text;
+    let start = st.start;
+    let end = st.end;
+    if (startsLine(t, start)) {
+      while (start > 0 && t[start - 1] !== '\n') start--;
+      let e = end;
+      while (e < t.length && (t[e] === ' ' || t[e] === '\t')) e++;
+      if (t[e] === '\r') e++;
+      if (t[e] === '\n') end = e + 1;
+    }
+    return { start, end, text: '' };
   }
 
   /** A function-valued option: which request bindings it reads (they get a prologue). */
