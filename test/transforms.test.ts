@@ -82,6 +82,16 @@ describe('fixtures', () => {
     expect(uncovered, `rules without a fixture: ${uncovered.join(', ')}`).toEqual([]);
   });
 
+  it('has no expected output or items without an input (a renamed or deleted case leaves none behind)', () => {
+    const dir = path.join(FIXTURES, 'ssr-singleton');
+    const files = fs.readdirSync(dir);
+    const orphans = files.filter((f) => {
+      const m = /^(.*)\.(?:output\.[a-z]+|items\.txt|options\.json)$/.exec(f);
+      return m && !files.some((g) => g.startsWith(`${m[1]}.input.`));
+    });
+    expect(orphans).toEqual([]);
+  });
+
   for (const c of cases) {
     describe(`${c.transform}/${c.name}${c.ext}`, () => {
       const run = (text: string) => migrateSource(text, virtualPath(c), { root: c.dir, ...(c.options as object) });

@@ -835,17 +835,7 @@ class FileMigration {
 
   /** Deletes one statement with its whole line(s) when it stands alone on them. */
   private removeStatementEdit(st: Node): TextEdit {
-    const t = this.text;
-    let start = st.start;
-    let end = st.end;
-    if (startsLine(t, start)) {
-      while (start > 0 && t[start - 1] !== '\n') start--;
-      let e = end;
-      while (e < t.length && (t[e] === ' ' || t[e] === '\t')) e++;
-      if (t[e] === '\r') e++;
-      if (t[e] === '\n') end = e + 1;
-    }
-    return { start, end, text: '' };
+    return wholeLines(this.text, st.start, st.end) ?? { start: st.start, end: st.end, text: '' };
   }
 
   /** A function-valued option: which request bindings it reads (they get a prologue). */
@@ -1101,17 +1091,10 @@ class FileMigration {
     let k = end;
     while (k < t.length && (t[k] === ' ' || t[k] === '\t')) k++;
     if (t[k] === ',') end = k + 1;
-    let start = prop.start;
-    if (startsLine(t, start)) {
-      while (start > 0 && t[start - 1] !== '\n') start--;
-      let e = end;
-      while (e < t.length && (t[e] === ' ' || t[e] === '\t')) e++;
-      if (t[e] === '\r') e++;
-      if (t[e] === '\n') end = e + 1;
-    } else {
-      while (end < t.length && t[end] === ' ') end++;
-    }
-    return { start, end, text: '' };
+    const lines = wholeLines(t, prop.start, end);
+    if (lines) return lines;
+    while (end < t.length && t[end] === ' ') end++;
+    return { start: prop.start, end, text: '' };
   }
 
   /** Appends new properties before the object's closing brace, in the object's own layout. */
@@ -1657,6 +1640,17 @@ export default function transformer(file: TransformFileInfo, api: TransformApi, 
   const result = migrateSource(file.source, file.path, options);
   for (const it of result.items) api.report(`${it.file}:${it.line}:${it.col} ${it.ruleId} ${it.message}`);
   return result.output;
+}
+
+/** Deletes [start, end) with its line(s), when the range starts its line; null when it does not. */
+function wholeLines(t: string, start: number, end: number): TextEdit | null {
+  if (!startsLine(t, start)) return null;
+  while (start > 0 && t[start - 1] !== '\n') start--;
+  let e = end;
+  while (e < t.length && (t[e] === ' ' || t[e] === '\t')) e++;
+  if (t[e] === '\r') e++;
+  if (t[e] === '\n') end = e + 1;
+  return { start, end, text: '' };
 }
 
 /**

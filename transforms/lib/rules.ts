@@ -55,7 +55,7 @@ export const rules = {
   'framework-request-context': {
     kind: 'edit',
     severity: 'note',
-    description: "hook re-reads the framework's own request context (Next's next/headers, Nitro's useEvent) at request time: no store or wrapper needed",
+    description: "hook re-reads the framework's own request context (Next's next/headers, Nitro's useEvent) at request time: no request data to record",
   },
   'move-option-to-hook': {
     kind: 'edit',
@@ -65,7 +65,7 @@ export const rules = {
   'provide-request-context': {
     kind: 'edit',
     severity: 'note',
-    description: 'the former createAlova() call now records the request data and returns the shared instance',
+    description: 'the former createAlova() call now records the request data and returns a request-bound handle on the shared instance (same API; callers stay as written)',
   },
   'add-context-import': {
     kind: 'edit',
