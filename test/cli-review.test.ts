@@ -446,13 +446,13 @@ describe('--baseline / --write-baseline', () => {
     expect(pass.stdout).not.toContain('request-dependent-option  ');
 
     // A NEW review item in another file fails; only the new one is listed.
-    put(d, 'src/jobs/other.ts', fixture('review-this.input.ts'));
+    put(d, 'src/jobs/other.js', fixture('review-this-before-super.input.js'));
     const fail = cli(['src', '--check', '--baseline', 'b.json'], d);
     expect(fail.code).toBe(1);
     expect(lastLine(fail.stdout)).toBe('Exit 1: --check found 1 manual-review item. Fix the items listed above (each has a hint and a docs link).');
-    expect(fail.stdout).toMatch(/src\/jobs\/other\.ts:10:22 +uses-this/);
+    expect(fail.stdout).toMatch(/src\/jobs\/other\.js:10:19 +uses-this/);
     expect(fail.stdout).not.toMatch(/src\/jobs\/loop\.ts:\d+:\d+/);
-    fs.rmSync(path.join(d, 'src/jobs/other.ts'));
+    fs.rmSync(path.join(d, 'src/jobs/other.js'));
 
     // The same item copied into another file is new too (entries are per file).
     put(d, 'src/jobs/loop2.ts', fixture('review-request-ttl.input.ts'));

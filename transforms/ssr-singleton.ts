@@ -150,6 +150,8 @@ class FileMigration {
   private items: ReviewItem[] = [];
   /** Reasons against the factory being migrated (collected, so that one run lists them all). */
   private blockers: Blocked[] = [];
+  /** The factory's `this`, recorded for arrow hooks that read it (the name the hooks use). */
+  private selfCapture: { name: string; refs: Node[] } | null = null;
   private hoisted: { at: number; text: string; callStart: number; callEnd: number }[] = [];
   private usedNames = new Set<string>();
   private needed = new Set<string>();
@@ -257,6 +259,7 @@ class FileMigration {
       migrated: this.factoriesMigrated,
     };
     this.blockers = [];
+    this.selfCapture = null;
     try {
       this.migrateCall(call);
       if (this.blockers.length) throw new FactoryBlocked();
@@ -468,7 +471,8 @@ class FileMigration {
     this.checkLocalTypes(cfg, fnPath);
     // Values computed only from the framework's own request context (Next's next/headers, Nitro's
     // useEvent) are re-evaluated in the hooks at request time: no store and no wrapper needed.
-    const framework = captured.size ? this.frameworkDerived(captured) : null;
+    const framework = captured.size && !this.selfCapture ? this.frameworkDerived(captured) : null;
+    if (this.selfCapture) this.checkSelfAvailable(callPath, fnPath);
     // How each moved option reaches the hook: computed by the factory and stored (when there is a
     // store), or re-read in the hook (framework context, or a pure read of module-level state).
     // A dynamic value with side effects and no store stays where it was, evaluated at load.
@@ -536,6 +540,7 @@ class FileMigration {
         }
       }
     }
+    for (const t of this.selfCapture?.refs ?? []) cfgEdits.push({ start: t.start, end: t.end, text: this.selfCapture!.name });
     for (const l of lazy) {
       if (l.names.size === 0 && l.moved.length === 0) continue;
       cfgEdits.push(...this.prologueEdits(l.fn, [...l.names], l.moved, storeKey, baseIndent, framework));
@@ -612,7 +617,7 @@ class FileMigration {
     this.factoriesMigrated++;
 
     // --- replace the call and wire the request context -------------------------------------
-    if (captured.size === 0 || framework) {
+    if ((captured.size === 0 && !this.selfCapture) || framework) {
       // Nothing request-dependent (or only the framework's own request context, re-read by the
       // hooks): no data to record and no wrapper needed. The call still returns a handle, as the
       // per-request instance it replaces: its own cache and snapshots, and per-method
@@ -629,6 +634,7 @@ class FileMigration {
     for (const mv of moved) if (captured.has(movedKey(mv.key))) throw new Blocked('name-conflict', mv.prop, movedKey(mv.key));
     const values = [
       ...captured.keys(),
+      ...(this.selfCapture ? [`${this.selfCapture.name}: this`] : []),
       ...moved
         .filter((mv) => mv.viaStore)
         .map((mv) => {
@@ -838,6 +844,20 @@ class FileMigration {
     return wholeLines(this.text, st.start, st.end) ?? { start: st.start, end: st.end, text: '' };
   }
 
+  /**
+   * `{ self: this }` runs where createAlova ran. In a derived class's constructor `this` exists
+   * only after `super()`, which must then come first (the arrow hook only read it later).
+   */
+  private checkSelfAvailable(callPath: Path, fnPath: Path): void {
+    const fn = fnPath.node;
+    if (fn.type === 'ArrowFunctionExpression') return;
+    if (fn.kind !== 'constructor' || !findClassOf(fnPath)?.node.superClass) return;
+    const superFirst = fn.body.body.some(
+      (st: Node) => st.end <= callPath.node.start && st.type === 'ExpressionStatement' && st.expression.type === 'CallExpression' && st.expression.callee.type === 'Super',
+    );
+    if (!superFirst) this.block('uses-this', callPath.node, 'this is read before super() is called');
+  }
+
   /** A function-valued option: which request bindings it reads (they get a prologue). */
   private lazyFunction(fp: Path, cfg: Node, addCapture: (p: Path) => void) {
     const fn = fp.node;
@@ -846,8 +866,18 @@ class FileMigration {
       names.add(p.node.name);
       addCapture(p);
     }
-    // `this`/`arguments` of an arrow hook belong to the factory function, which is gone.
-    if (fn.type === 'ArrowFunctionExpression' && this.lexicalThisIn(fp)) this.block('uses-this', fn);
+    // `this` of an arrow hook is the factory's `this` (a class constructor's object): the factory
+    // records that object and the hook reads its fields when it runs, as it did. `super` and
+    // `arguments` cannot be recorded that way.
+    if (fn.type === 'ArrowFunctionExpression' && this.lexicalThisIn(fp)) {
+      const refs = this.lexicalThisRefs(fp);
+      if (!refs) this.block('uses-this', fn);
+      else {
+        this.selfCapture ??= { name: this.uniqueName('self'), refs: [] };
+        this.selfCapture.refs.push(...refs);
+        names.add(this.selfCapture.name);
+      }
+    }
     return { fn, fnPath: fp, names, moved: [] as string[] };
   }
 
@@ -867,6 +897,22 @@ class FileMigration {
     };
     visit(p, false);
     if (this.referencesArguments(p)) this.block('uses-this', node);
+  }
+
+  /** The `this` nodes an arrow hook reads from its factory, or null when it also uses `super` or `arguments`. */
+  private lexicalThisRefs(fp: Path): Node[] | null {
+    const refs: Node[] = [];
+    let other = false;
+    const visit = (q: Path) => {
+      const n = q.value;
+      if (!n || typeof n.type !== 'string') return;
+      if (n.type === 'ThisExpression') refs.push(n);
+      if (n.type === 'Super' || (n.type === 'Identifier' && n.name === 'arguments' && !q.scope?.lookup('arguments'))) other = true;
+      if (isFunction(n) && n.type !== 'ArrowFunctionExpression' && q !== fp) return;
+      forEachChildPath(q, visit);
+    };
+    visit(fp);
+    return other ? null : refs;
   }
 
   private lexicalThisIn(fp: Path): boolean {
@@ -1316,9 +1362,11 @@ class FileMigration {
     const parent = skipWrappersUp(callPath).parentPath?.node;
     let base = 'alova';
     const cls = fnPath.node.kind === 'constructor' ? findClassOf(fnPath) : null;
+    const exported = commonJsExportName(fnPath, this.filePath);
     if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') base = parent.id.name;
     else if (b) base = b.name.replace(/^(create|make|build|get|new|init)(?=[A-Z_])/, '');
     else if (cls?.node.id) base = cls.node.id.name;
+    else if (exported) base = exported.replace(/^(create|make|build|get|new|init)(?=[A-Z_])/, '');
     base = base.charAt(0).toLowerCase() + base.slice(1);
     if (!/alova/i.test(base)) base += 'Alova';
     return base;
@@ -1676,4 +1724,25 @@ function uniqueReasons(reasons: Blocked[]): Blocked[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * The name a CommonJS module gives a function expression: `exports.client = function`,
+ * `module.exports.client = ...` -> `client`; `module.exports = function` -> the file's stem.
+ */
+function commonJsExportName(fnPath: Path, filePath: string): string | null {
+  const up = skipWrappersUp(fnPath);
+  const assign = up.parentPath?.node;
+  if (assign?.type !== 'AssignmentExpression' || up.name !== 'right') return null;
+  const left = unwrapExpression(assign.left);
+  if (left.type !== 'MemberExpression') return null;
+  const isModule = (n: Node) => n.type === 'Identifier' && n.name === 'module';
+  const key = staticKey({ key: left.property, computed: left.computed });
+  if (isModule(left.object) && key === 'exports') {
+    const stem = path.basename(filePath).replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_$]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
+    return /^[A-Za-z_$]/.test(stem) && stem !== 'index' ? stem : null;
+  }
+  const target = unwrapExpression(left.object);
+  const onExports = (target.type === 'Identifier' && target.name === 'exports') || (target.type === 'MemberExpression' && isModule(target.object) && staticKey({ key: target.property, computed: target.computed }) === 'exports');
+  return onExports && key && /^[A-Za-z_$][\w$]*$/.test(key) ? key : null;
 }
