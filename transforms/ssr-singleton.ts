@@ -411,7 +411,14 @@ class FileMigration {
       const propPath = cfgPath.get('properties', i);
       if (prop.type === 'SpreadElement') {
         lastSpreadIndex = i;
-        if (this.capturedIn(propPath, cfg).length) this.block('unknown-spread', prop);
+        if (this.capturedIn(propPath, cfg).length) {
+          // A preset that forwards its caller's options (`createServerAlova(options)` spreading
+          // `...options`): which keys a caller passes is only known at run time, and most of them
+          // (requestAdapter, cacheFor, statesHook...) cannot differ per call on one instance.
+          const arg = unwrapExpression(prop.argument);
+          const forwarded = arg.type === 'Identifier' && fnPath.node.params.some((p: Node) => patternNames(p).includes(arg.name));
+          this.block('unknown-spread', prop, forwarded ? `...${arg.name} forwards the caller's options` : undefined);
+        }
         this.checkEager(propPath, cfg);
         return;
       }

@@ -112,7 +112,7 @@ export const rules = {
     kind: 'manual-review',
     severity: 'error',
     description: 'the options spread a request-dependent object of unknown shape',
-    hint: 'List the options explicitly so each can be checked.',
+    hint: 'List the options explicitly so each can be checked; for a preset that forwards its caller\'s options, take the per-call values (a token, a hook) as named parameters and keep the instance options fixed, then re-run.',
   },
   'instance-escapes': {
     kind: 'manual-review',
