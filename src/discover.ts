@@ -17,12 +17,6 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 
 export const DEFAULT_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
-/**
- * Component and content files that can call a factory but that the tool does not parse (their
- * script blocks are not plain modules). They are listed so the analysis can refuse to migrate a
- * factory they mention: their calls could not be wired.
- */
-export const FOREIGN_EXTENSIONS = ['vue', 'svelte', 'astro', 'mdx'];
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage', '.next', '.nuxt', '.output', '.git']);
 
 export interface DiscoverOptions {
@@ -49,8 +43,6 @@ export interface DiscoverIssue {
 
 export interface DiscoverResult {
   files: DiscoveredFile[];
-  /** Files with a FOREIGN_EXTENSIONS extension (not in `extensions`): read by the analysis only. */
-  foreign: DiscoveredFile[];
   /** Paths the user named that do not exist: a usage error. */
   missing: string[];
   issues: DiscoverIssue[];
@@ -76,8 +68,7 @@ export function discover(options: DiscoverOptions): DiscoverResult {
   const userIgnore = options.ignoreGlobs.length ? picomatch(options.ignoreGlobs, { dot: true }) : null;
   const roots = options.paths.map((p) => path.resolve(options.cwd, p));
   const realRoots: string[] = [];
-  const result: DiscoverResult = { files: [], foreign: [], missing: [], issues: [] };
-  const foreignExts = new Set(FOREIGN_EXTENSIONS.filter((e) => !exts.has(e)));
+  const result: DiscoverResult = { files: [], missing: [], issues: [] };
   const seenFiles = new Set<string>();
   const seenDirs = new Set<string>();
   const rel = (abs: string) => toPosix(path.relative(options.cwd, abs)) || '.';
@@ -221,10 +212,7 @@ export function discover(options: DiscoverOptions): DiscoverResult {
         walkDir(abs, relPath, here, isLink ? undefined : real + path.sep + e.name);
       } else if (isFile) {
         const ext = path.extname(e.name).slice(1).toLowerCase();
-        if (!exts.has(ext)) {
-          if (foreignExts.has(ext) && !userIgnored(relPath, false) && !gitIgnored(here, abs, false)) result.foreign.push({ abs, rel: relPath });
-          continue;
-        }
+        if (!exts.has(ext)) continue;
         if (userIgnored(relPath, false) || gitIgnored(here, abs, false)) continue;
         addFile(abs, relPath, false, isLink ? undefined : real);
       }
