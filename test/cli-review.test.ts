@@ -823,7 +823,7 @@ describe('without a TTY and without git', () => {
 describe('piping into head', () => {
   it('--dry | head -n 1 prints one line; no EPIPE or stack trace', () => {
     const d = tempDir();
-    for (let i = 0; i < 50; i++) put(d, `src/m${i % 5}/r${i}.ts`, fixture('named-import-arrow.input.ts'));
+    for (let i = 0; i < 60; i++) put(d, `src/m${i % 5}/r${i}.ts`, fixture('named-import-arrow.input.ts'));
     const full = cli(['src', '--dry'], d);
     // Bigger than a pipe buffer (64 KiB on Linux), so the writer really hits a closed pipe.
     expect(full.stdout.length).toBeGreaterThan(64 * 1024);
