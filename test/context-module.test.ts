@@ -9,11 +9,13 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlova, invalidateCache, queryCache } from 'alova';
+import { Method, createAlova, globalConfig, invalidateCache, queryCache, setCache } from 'alova';
+import * as client from 'alova/client';
 import adapterFetch from 'alova/fetch';
-import { createAlova as createAlova3213 } from 'alova-3213';
+import * as alova3213 from 'alova-3213';
+import * as client3213 from 'alova-3213/client';
 import adapterFetch3213 from 'alova-3213/fetch';
-import { createAlova as createAlova2 } from 'alova2';
+import * as alova2 from 'alova2';
 import GlobalFetch2 from 'alova2/GlobalFetch';
 import { renderContextModule } from '../transforms/lib/context-module.js';
 
@@ -27,6 +29,8 @@ interface Ctx {
 }
 
 let ctx: Ctx;
+/** The module as generated before the runtime gaps of issue 9 were closed: the control of those tests. */
+let before: Ctx;
 /** The request store of hand-made control singletons (not the generated module's). */
 const controlStore = new AsyncLocalStorage<string>();
 let server: http.Server;
@@ -39,12 +43,20 @@ beforeAll(async () => {
   const file = path.join(dir, 'alova-request-context.mjs');
   fs.writeFileSync(file, renderContextModule('mjs'));
   ctx = (await import(file)) as Ctx;
+  before = (await import(path.join(REPO, 'test/__fixtures__/context-module/before-runtime-gaps.mjs'))) as Ctx;
   server = http.createServer((req, res) => {
     hits++;
+    const user = req.headers.authorization ?? null;
+    if (req.url?.startsWith('/sse')) {
+      res.setHeader('content-type', 'text/event-stream');
+      res.end(`data: ${JSON.stringify({ user, path: req.url })}\n\n`);
+      return;
+    }
     // A small delay so that concurrent identical requests overlap.
     setTimeout(() => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ user: req.headers.authorization ?? null, path: req.url }));
+      // `n` tells one response from the next, for the state-update tests.
+      res.end(JSON.stringify(req.url?.startsWith('/count') ? { user, path: req.url, n: hits } : { user, path: req.url }));
     }, 5);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -261,8 +273,8 @@ describe('per-method shareRequest: true cannot merge requests of different users
   type Made = { instance: unknown; send: (token: string, path: string) => Promise<unknown> };
   const versions: [string, (id: string, provide: boolean, asyncHook: boolean) => Made][] = [
     ['alova 3.5.5', (id, provide, asyncHook) => make(createAlova as never, adapterFetch(), id, provide, asyncHook, { cacheFor: null })],
-    ['alova 3.2.13', (id, provide, asyncHook) => make(createAlova3213 as never, adapterFetch3213(), id, provide, asyncHook, { cacheFor: null })],
-    ['alova 2.21.5', (id, provide, asyncHook) => make(createAlova2 as never, GlobalFetch2(), id, provide, asyncHook, { localCache: null })],
+    ['alova 3.2.13', (id, provide, asyncHook) => make(alova3213.createAlova as never, adapterFetch3213(), id, provide, asyncHook, { cacheFor: null })],
+    ['alova 2.21.5', (id, provide, asyncHook) => make(alova2.createAlova as never, GlobalFetch2(), id, provide, asyncHook, { localCache: null })],
   ];
 
   function make(create: (o: Record<string, unknown>) => { Get(url: string, config?: Record<string, unknown>): PromiseLike<unknown> }, requestAdapter: unknown, id: string, provide: boolean, asyncHook: boolean, noCache: Record<string, unknown>): Made {
@@ -283,7 +295,7 @@ describe('per-method shareRequest: true cannot merge requests of different users
       requestAdapter,
       beforeRequest,
       responded: (r: Response) => r.json(),
-      ...(create === (createAlova2 as never) ? {} : { id }),
+      ...(create === (alova2.createAlova as never) ? {} : { id }),
       shareRequest: false,
       ...noCache,
     });
@@ -433,5 +445,173 @@ describe('factories with no request data (and the Next.js path) also return hand
     await instance.Get('/public');
     await instance.Get('/public');
     expect(hits).toBe(4);
+  });
+});
+
+/**
+ * Issue 9, part 2: the paths that do not go through a handle's bound send(), and the alova state
+ * keyed by the instance id. Each runs on the three alova lines against the module generated now
+ * (`ctx`) and, as the control, against the module generated before (`before`,
+ * test/__fixtures__/context-module/before-runtime-gaps.mjs), which shows the wrong result.
+ */
+interface Line {
+  label: string;
+  v2: boolean;
+  lib: { createAlova: (o: any) => any; Method: any; queryCache: any; setCache: any; invalidateCache: any };
+  adapter: () => unknown;
+  /** How the migration turns the instance's own cache off on this line. */
+  off: Record<string, unknown>;
+}
+const LINES: Line[] = [
+  { label: 'alova 3.5.5', v2: false, lib: { createAlova, Method, queryCache, setCache, invalidateCache }, adapter: () => adapterFetch(), off: { cacheFor: null } },
+  { label: 'alova 3.2.13', v2: false, lib: alova3213 as never, adapter: () => adapterFetch3213(), off: { cacheFor: null } },
+  { label: 'alova 2.21.5', v2: true, lib: alova2 as never, adapter: () => GlobalFetch2(), off: { localCache: null } },
+];
+let uid = 0;
+
+/** A migrated instance whose hooks read the request data: each response says which token its hooks saw. */
+/** `extra(token)`: more options, which may read the request data with `token()`. */
+function hooked(mod: Ctx, line: Line, form: 'function' | 'object', extra: (token: () => string) => Record<string, unknown> = () => ({})) {
+  const id = `gap-${++uid}`;
+  const completed: string[] = [];
+  const token = () => mod.useAlovaContext(id).token as string;
+  const seen = async (r: Response) => ({ ...((await r.json()) as object), seenBy: token() });
+  const responded =
+    form === 'function'
+      ? (r: Response, _method: unknown) => seen(r)
+      : {
+          onSuccess: (r: Response, _method: unknown) => seen(r),
+          onError: (_e: unknown, _method: unknown) => ({ failed: true, seenBy: token() }),
+          onComplete: (_method: unknown) => void completed.push(token()),
+        };
+  const instance = line.lib.createAlova({
+    baseURL: base,
+    requestAdapter: line.adapter(),
+    beforeRequest(method: any) {
+      method.config.headers.Authorization = token();
+    },
+    responded,
+    shareRequest: false,
+    cacheLogger: false,
+    ...line.off,
+    ...(line.v2 ? {} : { id, snapshots: 0 }),
+    ...extra(token),
+  });
+  return { id, instance, completed, provide: (t: string) => mod.provideAlovaContext(instance, id, { token: t }) };
+}
+
+describe('hooks of a Method that skips the bound send() run in the store of the handle that made it', () => {
+  for (const line of LINES) {
+    for (const form of ['function', 'object'] as const) {
+      it(`${line.label}, responded as a ${form}: a middleware made a service handle first; new Method(...) from the user's handle sends the user's token`, async () => {
+        const run = async (mod: Ctx) => {
+          const { provide, completed } = hooked(mod, line, form);
+          const out = await mod.runInAlovaContext(async () => {
+            provide('service-token'); // the middleware: req.svc = createApi(serviceToken)
+            const api = provide('alice');
+            const me = await new line.lib.Method('GET', api, '/me');
+            // onError gets the method as its 2nd argument: a network error to a closed port.
+            const down = form === 'object' ? await new line.lib.Method('GET', api, 'http://127.0.0.1:1/down') : undefined;
+            return { me, down };
+          });
+          return { ...out, completed };
+        };
+        const fixed = await run(ctx);
+        expect(fixed.me).toEqual({ user: 'alice', path: '/me', seenBy: 'alice' });
+        if (form === 'object') {
+          expect(fixed.down).toEqual({ failed: true, seenBy: 'alice' });
+          expect(fixed.completed).toEqual(['alice', 'alice']);
+        }
+        // Control: before, the hooks read the request's store, where the service handle came first.
+        const control = await run(before);
+        expect(control.me).toEqual({ user: 'service-token', path: '/me', seenBy: 'service-token' });
+        if (form === 'object') expect(control.completed).toEqual(['service-token', 'service-token']);
+      });
+    }
+
+    it(`${line.label}: new Method(...) from a handle sends with its data outside any request context`, async () => {
+      const { provide } = hooked(ctx, line, 'function');
+      expect(await new line.lib.Method('GET', provide('bob'), '/me')).toEqual({ user: 'bob', path: '/me', seenBy: 'bob' });
+      // Control: before, there was no store to read: the send failed.
+      const control = hooked(before, line, 'function');
+      await expect(new line.lib.Method('GET', control.provide('bob'), '/me')).rejects.toThrow(/outside its request context/);
+    });
+
+    it(`${line.label}: beforeRequest called directly with the Method, as alova/client's useSSE does, sees the handle's data`, async () => {
+      const direct = async (mod: Ctx) => {
+        const { provide } = hooked(mod, line, 'object');
+        return mod.runInAlovaContext(async () => {
+          provide('service-token');
+          const method = new line.lib.Method('GET', provide('alice'), '/sse');
+          // useSSE: `const { beforeRequest } = getOptions(method)` (method.context.options), then beforeRequest(clone).
+          await method.context.options.beforeRequest(method);
+          return method.config.headers.Authorization;
+        });
+      };
+      expect(await direct(ctx)).toBe('alice');
+      expect(await direct(before)).toBe('service-token');
+    });
+  }
+});
+
+/** A statesHook for Node: states are plain boxes; nothing is mounted or unmounted (as in a server render). */
+const serverStatesHook = {
+  name: 'ServerStates',
+  create: (data: unknown) => ({ v: data }),
+  export: (state: unknown) => state,
+  dehydrate: (state: { v: unknown }) => state.v,
+  update: (value: unknown, state: { v: unknown }) => {
+    state.v = value;
+  },
+  effectRequest: ({ handler, immediate }: { handler: () => void; immediate: boolean }) => {
+    if (immediate) handler();
+  },
+  computed: (getter: () => unknown) => ({
+    get v() {
+      return getter();
+    },
+  }),
+  watch: () => {},
+  onMounted: (callback: () => void) => callback(),
+  onUnmounted: () => {},
+};
+
+/**
+ * useSSE does not run on Node by itself: 3.2.13 needs a global EventSource (Node 20 has none) and
+ * 3.5.5 streams over fetch but resolves the URL against `window.location.href`. With only that one
+ * browser global given (a URL base, nothing else), the real useSSE of 3.5.5 runs against the real
+ * upstream; the test above covers the beforeRequest call it makes on every line. useSSE also calls
+ * hitCacheBySource without a catch, and on Node alova's placeholder L2 adapter throws there (an
+ * unhandled rejection, with or without the migration), so auto-hit is closed while it runs.
+ */
+describe("alova/client useSSE (3.5.5, given window.location) sends with the handle's data", () => {
+  beforeAll(() => {
+    (globalThis as { window?: unknown }).window = { location: { href: base } };
+    globalConfig({ autoHitCache: 'close' });
+  });
+  afterAll(() => {
+    delete (globalThis as { window?: unknown }).window;
+    globalConfig({ autoHitCache: 'global' });
+  });
+
+  it('useSSE(handle.Get(...)) inside another request: the upstream sees the handle\'s token, responded sees its data', async () => {
+    const connect = async (mod: Ctx) => {
+      const { provide } = hooked(mod, LINES[0], 'function', (token) => ({
+        statesHook: serverStatesHook,
+        responded: (data: unknown, _method: unknown) => ({ ...(data as object), seenBy: token() }),
+      }));
+      const api = provide('alice');
+      return mod.runInAlovaContext(async () => {
+        provide('service-token'); // this request's own data came first
+        const sse = client.useSSE(api.Get('/sse'), { responseType: 'json' }) as any;
+        const message = new Promise((resolve) => sse.onMessage((event: { data: unknown }) => resolve(event.data)));
+        await sse.send();
+        const data = await message;
+        sse.close();
+        return data;
+      });
+    };
+    expect(await connect(ctx)).toEqual({ user: 'alice', path: '/sse', seenBy: 'alice' });
+    expect(await connect(before)).toEqual({ user: 'service-token', path: '/sse', seenBy: 'service-token' });
   });
 });
