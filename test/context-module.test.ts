@@ -470,8 +470,8 @@ const LINES: Line[] = [
 let uid = 0;
 
 /** A migrated instance whose hooks read the request data: each response says which token its hooks saw. */
-/** `extra(token)`: more options, which may read the request data with `token()`. */
-function hooked(mod: Ctx, line: Line, form: 'function' | 'object', extra: (token: () => string) => Record<string, unknown> = () => ({})) {
+/** `extra(token, id)`: more options, which may read the request data with `token()`. */
+function hooked(mod: Ctx, line: Line, form: 'function' | 'object', extra: (token: () => string, id: string) => Record<string, unknown> = () => ({})) {
   const id = `gap-${++uid}`;
   const completed: string[] = [];
   const token = () => mod.useAlovaContext(id).token as string;
@@ -495,7 +495,7 @@ function hooked(mod: Ctx, line: Line, form: 'function' | 'object', extra: (token
     cacheLogger: false,
     ...line.off,
     ...(line.v2 ? {} : { id, snapshots: 0 }),
-    ...extra(token),
+    ...extra(token, id),
   });
   return { id, instance, completed, provide: (t: string) => mod.provideAlovaContext(instance, id, { token: t }) };
 }
@@ -614,4 +614,149 @@ describe("alova/client useSSE (3.5.5, given window.location) sends with the hand
     expect(await connect(ctx)).toEqual({ user: 'alice', path: '/sse', seenBy: 'alice' });
     expect(await connect(before)).toEqual({ user: 'service-token', path: '/sse', seenBy: 'service-token' });
   });
+});
+
+describe("queryCache / setCache / invalidateCache / hitSource in a handler reach that handle's cache, with no request context around them", () => {
+  for (const line of LINES.filter((l) => !l.v2)) {
+    it(`${line.label}, --cache request (requestScopedCache): each API works on the handle's own cache, another user's handle sees none of it`, async () => {
+      const run = async (mod: Ctx) => {
+        const { provide } = hooked(mod, line, 'function', (_token, id) => ({ cacheFor: { GET: 60_000 }, l1Cache: mod.requestScopedCache(id) }));
+        const { queryCache: query, setCache: set, invalidateCache: invalidate } = line.lib;
+        const api = provide('alice');
+        const list = () => api.Get('/list');
+        const first = await list();
+        const cached = await query(list());
+        await set(list(), { replaced: true });
+        const afterSet = await query(list());
+        const sentAfterSet = await list();
+        await invalidate(list());
+        const afterInvalidate = await query(list());
+        // hitSource: the target is cached; sending a Method named as its source drops it.
+        await api.Get('/target', { hitSource: 'save' });
+        const target = await query(api.Get('/target'));
+        await api.Post('/save', {}, { name: 'save' });
+        const targetAfterSave = await query(api.Get('/target'));
+        const bob = await query(provide('bob').Get('/list'));
+        return { first, cached, afterSet, sentAfterSet, afterInvalidate, target, targetAfterSave, bob };
+      };
+      const out = await run(ctx);
+      const alice = { user: 'alice', path: '/list', seenBy: 'alice' };
+      expect(out).toEqual({
+        first: alice,
+        cached: alice,
+        afterSet: { replaced: true },
+        sentAfterSet: { replaced: true },
+        afterInvalidate: undefined,
+        target: { user: 'alice', path: '/target', seenBy: 'alice' },
+        targetAfterSave: undefined,
+        bob: undefined,
+      });
+      // Control: before, the adapter read the current request store, and there is none here.
+      const control = await run(before);
+      expect(control.cached).toBeUndefined();
+      expect(control.afterSet).toBeUndefined();
+      expect(control.target).toBeUndefined();
+    });
+
+    it(`${line.label}, --cache off (cacheFor: null): a Method's own cacheFor caches per handle, never across users`, async () => {
+      const run = async (mod: Ctx) => {
+        const { provide } = hooked(mod, line, 'function');
+        const path = `/own-cache-${uid}`;
+        const alice = await provide('alice').Get(path, { cacheFor: 60_000 });
+        const bob = await provide('bob').Get(path, { cacheFor: 60_000 });
+        const aliceHandle = provide('alice');
+        await aliceHandle.Get(path, { cacheFor: 60_000 });
+        hits = 0;
+        const again = await aliceHandle.Get(path, { cacheFor: 60_000 });
+        return { alice: alice.user, bob: bob.user, again: again.user, hits };
+      };
+      expect(await run(ctx)).toEqual({ alice: 'alice', bob: 'bob', again: 'alice', hits: 0 });
+      // Control: before, the instance's one memory adapter, keyed by the shared id, served alice to bob.
+      expect((await run(before)).bob).toBe('alice');
+    });
+  }
+
+  it('alova 2.21.5 (caching off, no L1 adapter): the same APIs reach no cache, and never another user\'s response', async () => {
+    const line = LINES[2];
+    const run = async (mod: Ctx) => {
+      const { provide } = hooked(mod, line, 'function');
+      const path = `/v2-apis-${uid}`;
+      await provide('alice').Get(path, { localCache: 60_000 });
+      const bob = provide('bob');
+      const bobQuery = await line.lib.queryCache(bob.Get(path, { localCache: 60_000 }));
+      line.lib.setCache(bob.Get(path, { localCache: 60_000 }), { replaced: true });
+      const afterSet = await line.lib.queryCache(bob.Get(path, { localCache: 60_000 }));
+      return { bobQuery, afterSet };
+    };
+    expect(await run(ctx)).toEqual({ bobQuery: undefined, afterSet: undefined });
+    // Control: before, alice's response sat in the table keyed by the shared instance id.
+    expect((await run(before)).bobQuery).toMatchObject({ user: 'alice' });
+  });
+});
+
+describe('alova 2 per-method localCache: keyed by the instance id every handle shares, so it is turned off', () => {
+  const line = LINES[2];
+  it('alice then bob, same Method with its own localCache: bob gets his own response', async () => {
+    const run = async (mod: Ctx) => {
+      const { provide } = hooked(mod, line, 'object');
+      const path = `/v2-own-cache-${uid}`;
+      const alice = await provide('alice').Get(path, { localCache: 60_000 });
+      const bob = await provide('bob').Get(path, { localCache: { mode: 'memory', expire: 60_000 } });
+      return [alice.user, bob.user];
+    };
+    expect(await run(ctx)).toEqual(['alice', 'bob']);
+    // Control: before, bob was served alice's cached response.
+    expect(await run(before)).toEqual(['alice', 'alice']);
+  });
+
+  it('a localCache function (a cache the user controls) is kept', async () => {
+    const { provide } = hooked(ctx, line, 'function');
+    expect(await provide('alice').Get('/controlled', { localCache: () => ({ controlled: true }) })).toEqual({ controlled: true });
+  });
+
+  it('an instance migrated with --cache shared (its localCache kept) keeps per-method caching as the user chose', async () => {
+    const { provide } = hooked(ctx, line, 'function', () => ({ localCache: { GET: 60_000 } }));
+    const path = `/v2-shared-${uid}`;
+    await provide('alice').Get(path);
+    hits = 0;
+    await provide('alice').Get(path, { localCache: 60_000 });
+    expect(hits).toBe(0);
+  });
+});
+
+describe('alova/client useFetcher / updateState update only the states of the same handle (alova 3: they are keyed by method.context.id)', () => {
+  const clients: [Line, typeof client][] = [
+    [LINES[0], client],
+    [LINES[1], client3213 as never],
+  ];
+  for (const [line, lib] of clients) {
+    it(`${line.label}: bob's useFetcher and updateState do not touch alice's useRequest states`, async () => {
+      const run = async (mod: Ctx) => {
+        const { provide } = hooked(mod, line, 'function', () => ({ statesHook: serverStatesHook }));
+        const path = `/count-states-${uid}`;
+        const alice = provide('alice');
+        const bob = provide('bob');
+        // The states as the statesHook exported them when the hook was called (what a component reads).
+        const a = lib.useRequest(() => alice.Get(path), { immediate: false }) as any;
+        const aliceData = a.data;
+        await a.send();
+        const b = lib.useRequest(() => bob.Get(path), { immediate: false }) as any;
+        const bobData = b.data;
+        await b.send();
+        const fetched = await (lib.useFetcher() as any).fetch(bob.Get(path));
+        const bobAfterFetch = bobData.v;
+        await lib.updateState(bob.Get(path), (old: object) => ({ ...old, edited: 'bob' }));
+        return { alice: aliceData.v, bob: bobData.v, fetched, bobAfterFetch };
+      };
+      const out = await run(ctx);
+      expect(out.alice).toMatchObject({ user: 'alice' });
+      expect(out.alice.edited).toBeUndefined();
+      // The fetch and the update still reach bob's own states.
+      expect(out.bobAfterFetch).toEqual(out.fetched);
+      expect(out.bob).toEqual({ ...out.fetched, edited: 'bob' });
+      // Control: before, bob's fetch and update were written into alice's states too.
+      const control = await run(before);
+      expect(control.alice).toMatchObject({ user: 'bob', edited: 'bob' });
+    });
+  }
 });
