@@ -140,6 +140,21 @@ interface Capture {
 /** alova's request methods and the position of their config argument (alova 2 and 3). */
 const METHOD_CONFIG_ARGUMENT: Record<string, number> = { Request: 0, Get: 1, Head: 1, Options: 1, Post: 2, Put: 2, Patch: 2, Delete: 2 };
 
+/** A Method's own `shareRequest` that is not a literal `false` overrides the instance's `false`. */
+function asksToShare(value: Node): boolean {
+  return !(value.type === 'BooleanLiteral' && value.value === false);
+}
+
+/**
+ * A Method's own alova 2 `localCache` that may cache: alova 2 keeps it in one table keyed by the
+ * instance id. `null`/`0` cache nothing, and a function is a cache the user controls (alova calls
+ * it instead of reading the table), so neither is reported.
+ */
+function cachesByInstanceId(value: Node): boolean {
+  if (value.type === 'NullLiteral' || (value.type === 'NumericLiteral' && value.value === 0)) return false;
+  return value.type !== 'ArrowFunctionExpression' && value.type !== 'FunctionExpression';
+}
+
 class FileMigration {
   private program!: Node;
   private style!: CodeStyle;
@@ -184,7 +199,7 @@ class FileMigration {
     const classFields = calls.filter((p) => !isPerRequest(p) && inClassField(p));
     const unsafe = calls.filter((p) => !isPerRequest(p) && !inClassField(p)).map((p) => ({ path: p, problems: this.singletonProblems(p) })).filter((u) => u.problems.length);
     // Reported whatever else happens to the file (the code is left as it is): see the rule.
-    const shareItems = this.methodShareItems();
+    const shareItems = this.methodConfigItems();
     if (perRequest.length === 0 && unsafe.length === 0 && classFields.length === 0) return { ...unchangedResult(), items: shareItems };
 
     this.style = detectStyle(this.text, this.ast.style);
@@ -291,25 +306,34 @@ class FileMigration {
   private block(ruleId: RuleId, node: Node, detail?: string): void {
     this.blockers.push(new Blocked(ruleId, node, detail));
   }
+
   /**
-   * Method configs that ask for in-flight sharing: `x.Get(url, { shareRequest: true })` (anything
-   * but a literal `false`). A per-method value overrides the instance's `shareRequest: false`.
-   * The receiver is not resolved: the option name is alova's own.
+   * Method configs that alova applies over the shared instance's isolation, each reported where it
+   * stands: `x.Get(url, { shareRequest: true })` (anything but a literal `false`) and
+   * `new Method(type, x, url, { ... })`, see the two predicates below. The receiver is not resolved:
+   * the option names are alova's own.
    */
-  private methodShareItems(): ReviewItem[] {
+  private methodConfigItems(): ReviewItem[] {
     const out: ReviewItem[] = [];
-    for (const call of this.ast.calls) {
-      const callee = unwrapExpression(call.callee);
-      if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') continue;
-      const at = METHOD_CONFIG_ARGUMENT[callee.property.name];
-      if (at === undefined) continue;
-      const cfg = unwrapExpression(call.arguments[at]);
+    const configs = [
+      ...this.ast.calls.map((call) => {
+        const callee = unwrapExpression(call.callee);
+        if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') return undefined;
+        const at = METHOD_CONFIG_ARGUMENT[callee.property.name];
+        return at === undefined ? undefined : call.arguments[at];
+      }),
+      ...this.ast.news.map((n) => (unwrapExpression(n.callee).type === 'Identifier' && unwrapExpression(n.callee).name === 'Method' ? n.arguments[3] : undefined)),
+    ];
+    for (const arg of configs) {
+      const cfg = unwrapExpression(arg);
       if (cfg?.type !== 'ObjectExpression') continue;
       for (const p of cfg.properties) {
-        if (p.type !== 'ObjectProperty' || staticKey(p) !== 'shareRequest') continue;
-        const v = unwrapExpression(p.value);
-        if (v.type === 'BooleanLiteral' && v.value === false) continue;
-        out.push(this.item('method-share-request', p));
+        if (p.type !== 'ObjectProperty') continue;
+        const key = staticKey(p);
+        const value = unwrapExpression(p.value);
+        if (key === 'shareRequest' && asksToShare(value)) out.push(this.item('method-share-request', p));
+        // alova 3 ignores `localCache` (its option is cacheFor): reported only where alova 2 may run.
+        if (key === 'localCache' && cachesByInstanceId(value) && !this.isAlova3()) out.push(this.item('method-local-cache', p));
       }
     }
     return out;
@@ -1355,6 +1379,11 @@ class FileMigration {
     if (/\.[cm]ts$/i.test(this.filePath)) return rel + '.js';
     if (!relative.length) return rel + (this.options.tsImportSuffix ?? '');
     return relative.some((s: Node) => /\.(m?js)$/.test(s.source.value)) ? rel + '.js' : rel;
+  }
+
+  /** The file or the project says alova 3 (without a createAlova call to read the options of). */
+  private isAlova3(): boolean {
+    return this.options.alovaMajor === 3 || /['"]alova\/(fetch|client|server)['"]/.test(this.text);
   }
 
   private alovaMajor(cfg: Node): 2 | 3 {

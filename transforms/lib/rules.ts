@@ -183,6 +183,13 @@ export const rules = {
       'a Method sets its own shareRequest (not false), which overrides the instance: migrated instances turn it off at run time (identical requests are no longer merged), but an instance the tool does not guard (an existing module-level singleton) would merge requests of different users',
     hint: 'Set it to false, or remove it: sharing in-flight requests is not safe on a shared instance.',
   },
+  'method-local-cache': {
+    kind: 'warning',
+    severity: 'warning',
+    description:
+      'a Method sets its own alova 2 localCache, which alova 2 keys by the instance id: on the shared instance one user would get another user\'s cached response, so migrated instances send it uncached at run time (a Method built with `new Method(...)` is not covered)',
+    hint: 'Remove it (or set it to null): a per-user response cannot be cached on a shared alova 2 instance. Upgrade to alova 3 for a request-scoped cache.',
+  },
   'shared-cache': {
     kind: 'warning',
     severity: 'warning',
@@ -205,4 +212,4 @@ export type RuleId = keyof typeof rules;
  * Findings about code the migration leaves as it is: they are reported on every run, migrated code
  * included, so the idempotency check (a second run reports nothing) ignores them.
  */
-export const PERSISTENT_RULES: ReadonlySet<string> = new Set(['method-share-request']);
+export const PERSISTENT_RULES: ReadonlySet<string> = new Set(['method-share-request', 'method-local-cache']);
