@@ -760,3 +760,62 @@ describe('alova/client useFetcher / updateState update only the states of the sa
     });
   }
 });
+
+/**
+ * alova 2 has useFetcher / updateState in its core, with one state entry per instance id and Method.
+ * Last in this file on purpose: once an alova 2 instance has a statesHook, alova 2 asserts that
+ * every later instance has the same one.
+ */
+describe('alova 2 useFetcher / updateState update only the states of the same handle', () => {
+  const v2StatesHook = {
+    create: (data: unknown) => ({ v: data }),
+    export: (state: unknown) => state,
+    dehydrate: (state: { v: unknown }) => state.v,
+    update: (values: Record<string, unknown>, states: Record<string, { v: unknown }>) => {
+      for (const k of Object.keys(values)) states[k].v = values[k];
+    },
+    effectRequest: ({ handler, immediate }: { handler: () => void; immediate: boolean }) => {
+      if (immediate) handler();
+    },
+  };
+  it("alova 2.21.5: bob's useFetcher and updateState do not touch alice's useRequest states", async () => {
+    const line = LINES[2];
+    const lib = alova2 as any;
+    const run = async (mod: Ctx) => {
+      const { provide } = hooked(mod, line, 'function', () => ({ statesHook: v2StatesHook }));
+      const path = `/count-v2-states-${uid}`;
+      const alice = provide('alice');
+      const bob = provide('bob');
+      const a = lib.useRequest(() => alice.Get(path), { immediate: false });
+      await a.send();
+      const b = lib.useRequest(() => bob.Get(path), { immediate: false });
+      await b.send();
+      const fetched = await lib.useFetcher().fetch(bob.Get(path));
+      const bobAfterFetch = b.data.v;
+      lib.updateState(bob.Get(path), (old: object) => ({ ...old, edited: 'bob' }));
+      return { alice: a.data.v, bob: b.data.v, fetched, bobAfterFetch };
+    };
+    const out = await run(ctx);
+    expect(out.alice).toMatchObject({ user: 'alice' });
+    expect(out.alice.edited).toBeUndefined();
+    expect(out.bobAfterFetch).toEqual(out.fetched);
+    expect(out.bob).toEqual({ ...out.fetched, edited: 'bob' });
+    // Control: before, the last useRequest of the Method (bob's) was the only one alova 2 kept, for
+    // everyone: run alice's last instead, and bob's fetch and update land in alice's states.
+    const control = async (mod: Ctx) => {
+      const { provide } = hooked(mod, line, 'function', () => ({ statesHook: v2StatesHook }));
+      const path = `/count-v2-control-${uid}`;
+      const bob = provide('bob');
+      const alice = provide('alice');
+      const a = lib.useRequest(() => alice.Get(path), { immediate: false });
+      await a.send();
+      await lib.useFetcher().fetch(bob.Get(path));
+      lib.updateState(bob.Get(path), (old: object) => ({ ...old, edited: 'bob' }));
+      return a.data.v;
+    };
+    const fixed = await control(ctx);
+    expect(fixed).toMatchObject({ user: 'alice' });
+    expect(fixed.edited).toBeUndefined();
+    expect(await control(before)).toMatchObject({ user: 'bob', edited: 'bob' });
+  });
+});
