@@ -781,41 +781,31 @@ describe('alova 2 useFetcher / updateState update only the states of the same ha
   it("alova 2.21.5: bob's useFetcher and updateState do not touch alice's useRequest states", async () => {
     const line = LINES[2];
     const lib = alova2 as any;
-    const run = async (mod: Ctx) => {
+    /** `users` call useRequest in this order; then bob fetches and updates the same Method. */
+    const run = async (mod: Ctx, users: string[]) => {
       const { provide } = hooked(mod, line, 'function', () => ({ statesHook: v2StatesHook }));
       const path = `/count-v2-states-${uid}`;
-      const alice = provide('alice');
-      const bob = provide('bob');
-      const a = lib.useRequest(() => alice.Get(path), { immediate: false });
-      await a.send();
-      const b = lib.useRequest(() => bob.Get(path), { immediate: false });
-      await b.send();
-      const fetched = await lib.useFetcher().fetch(bob.Get(path));
-      const bobAfterFetch = b.data.v;
-      lib.updateState(bob.Get(path), (old: object) => ({ ...old, edited: 'bob' }));
-      return { alice: a.data.v, bob: b.data.v, fetched, bobAfterFetch };
+      const apis = Object.fromEntries(users.map((u) => [u, provide(u)]));
+      const hooks: Record<string, any> = {};
+      for (const u of users) {
+        hooks[u] = lib.useRequest(() => apis[u].Get(path), { immediate: false });
+        await hooks[u].send();
+      }
+      const fetched = await lib.useFetcher().fetch(apis.bob.Get(path));
+      const bobAfterFetch = hooks.bob.data.v;
+      lib.updateState(apis.bob.Get(path), (old: object) => ({ ...old, edited: 'bob' }));
+      return { alice: hooks.alice.data.v, bob: hooks.bob.data.v, fetched, bobAfterFetch };
     };
-    const out = await run(ctx);
+    const out = await run(ctx, ['alice', 'bob']);
     expect(out.alice).toMatchObject({ user: 'alice' });
     expect(out.alice.edited).toBeUndefined();
     expect(out.bobAfterFetch).toEqual(out.fetched);
     expect(out.bob).toEqual({ ...out.fetched, edited: 'bob' });
-    // Control: before, the last useRequest of the Method (bob's) was the only one alova 2 kept, for
-    // everyone: run alice's last instead, and bob's fetch and update land in alice's states.
-    const control = async (mod: Ctx) => {
-      const { provide } = hooked(mod, line, 'function', () => ({ statesHook: v2StatesHook }));
-      const path = `/count-v2-control-${uid}`;
-      const bob = provide('bob');
-      const alice = provide('alice');
-      const a = lib.useRequest(() => alice.Get(path), { immediate: false });
-      await a.send();
-      await lib.useFetcher().fetch(bob.Get(path));
-      lib.updateState(bob.Get(path), (old: object) => ({ ...old, edited: 'bob' }));
-      return a.data.v;
-    };
-    const fixed = await control(ctx);
-    expect(fixed).toMatchObject({ user: 'alice' });
-    expect(fixed.edited).toBeUndefined();
-    expect(await control(before)).toMatchObject({ user: 'bob', edited: 'bob' });
+    // alova 2 keeps one state entry per id and Method, the last useRequest's: with alice's last,
+    // bob's fetch and update landed in alice's states before (the control).
+    const aliceLast = await run(ctx, ['bob', 'alice']);
+    expect(aliceLast.alice).toMatchObject({ user: 'alice' });
+    expect(aliceLast.alice.edited).toBeUndefined();
+    expect((await run(before, ['bob', 'alice'])).alice).toMatchObject({ user: 'bob', edited: 'bob' });
   });
 });
