@@ -15,6 +15,7 @@ import { shellWord } from '../src/report/text.js';
 import { REPOSITORY_URL, RULES_DOCS_URL, repositoryFileUrl } from '../transforms/lib/rules.js';
 import { applyBaseline, readBaseline, writeBaseline, BaselineError } from '../src/baseline.js';
 import type { Mode, RunReport } from '../src/records.js';
+import { type Interrupt, checkTarget, writeFileAtomic } from '../src/write.js';
 
 interface Flags {
   dry?: boolean;
@@ -141,7 +142,9 @@ async function main(argv: string[]): Promise<void> {
 
   const stdoutTty = !!process.stdout.isTTY;
   const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  const color = flags.color && !noColorEnv && (stdoutTty || !!process.env.FORCE_COLOR);
+  // FORCE_COLOR as chalk reads it: "0" and "false" turn colour off, any other value turns it on.
+  const force = process.env.FORCE_COLOR;
+  const color = flags.color && !noColorEnv && (force === undefined ? stdoutTty : !['0', 'false'].includes(force.toLowerCase()));
   const showProgress = !!process.stderr.isTTY && !process.env.CI && !flags.quiet && flags.reporter === 'text';
 
   let baseline = null;
@@ -151,6 +154,15 @@ async function main(argv: string[]): Promise<void> {
     } catch (err) {
       fatal(err instanceof BaselineError ? `--baseline ${flags.baseline}: ${err.message}` : `cannot read --baseline ${flags.baseline}: ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
+  }
+
+  // Report files are checked before the run, so that a bad path never follows written files.
+  for (const [flag, file] of [
+    ['--output-file', flags.outputFile],
+    ['--write-baseline', flags.writeBaseline],
+  ] as const) {
+    const problem = file ? checkTarget(path.resolve(file), file, flag === '--output-file') : null;
+    if (problem) fatal(`cannot write ${flag} ${problem.message}; nothing was written`);
   }
 
   let lastProgress = 0;
@@ -169,6 +181,8 @@ async function main(argv: string[]): Promise<void> {
     changedSince: flags.changedSince,
     workers: flags.workers,
     onOutput: flags.print ? (file, output) => outputs.set(file.file, output) : undefined,
+    interrupt,
+    reportTargets: [flags.outputFile, flags.writeBaseline].filter((f): f is string => !!f),
     onProgress: showProgress
       ? (done, total) => {
           if (total < 200) return;
@@ -180,14 +194,21 @@ async function main(argv: string[]): Promise<void> {
         }
       : undefined,
   });
+  // A signal that arrived during the commit (a synchronous loop) is handled on the next turn of the
+  // event loop: take that turn, so the exit code and message below know about it.
+  await new Promise((resolve) => setImmediate(resolve));
 
-  if (flags.writeBaseline) {
+  // Report files were checked before the run; a failure now (a full disk) is still one line and exit 2.
+  const outputFailures: string[] = [];
+  // When the plan refused an output path, the run error says so: no second message.
+  const planRefused = report.errors.some((e) => e.ruleId === 'output-not-writable' || e.ruleId === 'read-only-file');
+  if (flags.writeBaseline && !planRefused) {
     try {
       const text = writeBaseline(report);
-      fs.writeFileSync(flags.writeBaseline, text);
+      writeFileAtomic(path.resolve(flags.writeBaseline), text, false);
       report = applyBaseline(report, readBaseline(text));
     } catch (err) {
-      fatal(`cannot write --write-baseline ${flags.writeBaseline}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+      outputFailures.push(`cannot write --write-baseline ${flags.writeBaseline}: ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
   }
   if (baseline) report = applyBaseline(report, baseline);
@@ -202,7 +223,7 @@ async function main(argv: string[]): Promise<void> {
   if (preflight && (flags.reporter === 'text' || flags.outputFile || flags.print || patch)) {
     if (flags.outputFile) writeReportFile(flags.outputFile, renderReport(flags.reporter, report, { color: false, cwd }));
     for (const e of report.errors) process.stderr.write(`alova-ssr-migrate: ${e.message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
-    process.exitCode = report.exitCode;
+    process.exitCode = reportFileFailed ? 2 : report.exitCode;
     return;
   }
   if (flags.print) {
@@ -219,7 +240,7 @@ async function main(argv: string[]): Promise<void> {
     for (const f of [...report.files].sort((a, b) => (a.file < b.file ? -1 : 1))) if (f.diff) out.push(f.diff.endsWith('\n') ? f.diff : f.diff + '\n');
     if (!flags.quiet) process.stderr.write(`${report.exitReason || `${report.summary.filesChanged} file(s) in the patch.`}\n`);
   } else if (flags.outputFile) {
-    writeReportFile(flags.outputFile, renderReport(flags.reporter, report, { color: false, cwd, diffs: flags.reporter === 'json' ? false : mode === 'dry', verbose, fixCommand }));
+    if (!planRefused) writeReportFile(flags.outputFile, renderReport(flags.reporter, report, { color: false, cwd, diffs: flags.reporter === 'json' ? false : mode === 'dry', verbose, fixCommand }));
     out.push(quietText(renderReport('text', report, { color, cwd, diffs: mode === 'dry', verbose, fixCommand }), !!flags.quiet));
   } else if (flags.reporter === 'text') {
     out.push(quietText(renderReport('text', report, { color, cwd, diffs: mode === 'dry', verbose, fixCommand }), !!flags.quiet));
@@ -234,12 +255,29 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   process.exitCode = report.exitCode;
+  for (const f of outputFailures) process.stderr.write(`alova-ssr-migrate: ${f}\n`);
+  if (outputFailures.length || reportFileFailed) process.exitCode = 2;
+  if (interrupt.signal) {
+    // Exit 128 + signal number, as a shell reports a process stopped by that signal.
+    process.exitCode = interrupt.signal === 'SIGINT' ? 130 : 143;
+    process.stderr.write(`alova-ssr-migrate: ${interruptedLine(report, interrupt.signal)}\n`);
+  }
+  finalExit = process.exitCode;
   process.stdout.write(out.join(''));
 }
 
+/**
+ * The --output-file report: atomic (temp + rename), its folders created. The path was checked
+ * before the run; a failure now (a full disk) is one line on stderr, and the run exits 2.
+ */
+let reportFileFailed = false;
 function writeReportFile(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, text);
+  try {
+    writeFileAtomic(path.resolve(file), text);
+  } catch (err) {
+    reportFileFailed = true;
+    process.stderr.write(`alova-ssr-migrate: cannot write --output-file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}\n`);
+  }
 }
 
 function parseWorkers(value: string): number {
@@ -269,6 +307,32 @@ function commandToMigrate(args: string[]): string {
   return ['npx', 'alova-ssr-migrate', ...kept].map(shellWord).join(' ');
 }
 
+/** Which files were written and which were not, after a signal. */
+function interruptedLine(report: RunReport, signal: NodeJS.Signals): string {
+  const written = report.files.filter((f) => f.status === 'changed').map((f) => f.file);
+  const notWritten = report.files.filter((f) => f.status === 'would-change').map((f) => f.file);
+  const list = (names: string[]) => (names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', '));
+  if (!written.length) return `interrupted by ${signal}: no file was written${notWritten.length ? ` (not written: ${list(notWritten)})` : ''}; temp files removed.`;
+  return `interrupted by ${signal} during the commit, which was completed: ${written.length} file(s) written (${list(written)})${notWritten.length ? `; not written: ${list(notWritten)}` : ''}; temp files removed.`;
+}
+
+/**
+ * Ctrl-C and SIGTERM: before the write stage nothing exists on disk, so the run stops at once.
+ * While files are being written the writer finishes the current file and stops (or completes a
+ * commit it has started), removes its temp files, and main() reports what was written.
+ */
+const interrupt: Interrupt = { signal: null, writing: false };
+let finalExit: number | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupt.signal) return;
+    interrupt.signal = signal;
+    if (interrupt.writing) return;
+    process.stderr.write(`alova-ssr-migrate: interrupted by ${signal} before writing: no file was written.\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
 /** --quiet keeps only the final line, which always states the outcome. */
 function quietText(text: string, quiet: boolean): string {
   if (!quiet) return text;
@@ -277,9 +341,13 @@ function quietText(text: string, quiet: boolean): string {
 }
 
 // Piping into `head` closes stdout early: that is not an error worth a stack trace.
+// Any other failure (a full disk: > /dev/full) is one line on stderr and exit 2 unless the run
+// already failed harder: a report that could not be delivered is never a pass.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
+  const code = finalExit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0);
+  process.stderr.write(`alova-ssr-migrate: cannot write the report to stdout (${err.code ?? err.message}); the run itself ended with exit ${code}\n`);
+  process.exit(code === 0 || code === 1 ? 2 : code);
 });
 
 main(process.argv).catch((err) => {

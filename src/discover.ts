@@ -15,6 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { readRegularFile } from './prefilter.js';
+import { isStaleTemp, TEMP_SUFFIX } from './write.js';
 
 export const DEFAULT_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 export const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage', '.next', '.nuxt', '.output', '.git']);
@@ -45,6 +47,8 @@ export interface DiscoverResult {
   files: DiscoveredFile[];
   /** Paths the user named that do not exist: a usage error. */
   missing: string[];
+  /** Temp files left by a run that was killed (its pid is gone): the next apply removes them. */
+  leftovers: string[];
   issues: DiscoverIssue[];
 }
 
@@ -68,7 +72,7 @@ export function discover(options: DiscoverOptions): DiscoverResult {
   const userIgnore = options.ignoreGlobs.length ? picomatch(options.ignoreGlobs, { dot: true }) : null;
   const roots = options.paths.map((p) => path.resolve(options.cwd, p));
   const realRoots: string[] = [];
-  const result: DiscoverResult = { files: [], missing: [], issues: [] };
+  const result: DiscoverResult = { files: [], missing: [], leftovers: [], issues: [] };
   const seenFiles = new Set<string>();
   const seenDirs = new Set<string>();
   const rel = (abs: string) => toPosix(path.relative(options.cwd, abs)) || '.';
@@ -141,7 +145,10 @@ export function discover(options: DiscoverOptions): DiscoverResult {
     }
     if (seenFiles.has(real)) return;
     seenFiles.add(real);
-    result.files.push({ abs, rel: relPath });
+    // A symlinked file is recorded (and later written) as its target, which the walk proved is
+    // inside the given paths: the link stays a link and the target is edited once.
+    if (realDir === undefined && real !== abs && isSymlink(abs)) result.files.push({ abs: real, rel: rel(real) });
+    else result.files.push({ abs, rel: relPath });
   };
 
   // Appending names to the root's relative path equals path.relative(cwd, child) unless the walk
@@ -211,6 +218,10 @@ export function discover(options: DiscoverOptions): DiscoverResult {
         if (userIgnored(relPath, true) || gitIgnored(here, abs, true)) continue;
         walkDir(abs, relPath, here, isLink ? undefined : real + path.sep + e.name);
       } else if (isFile) {
+        if (e.name.endsWith(TEMP_SUFFIX)) {
+          if (!isLink && isStaleTemp(e.name)) result.leftovers.push(abs);
+          continue;
+        }
         const ext = path.extname(e.name).slice(1).toLowerCase();
         if (!exts.has(ext)) continue;
         if (userIgnored(relPath, false) || gitIgnored(here, abs, false)) continue;
@@ -235,12 +246,17 @@ export function discover(options: DiscoverOptions): DiscoverResult {
   return result;
 }
 
-function readGitignore(dir: string): IgnoreLayer | null {
-  let text: string;
+function isSymlink(abs: string): boolean {
   try {
-    text = fs.readFileSync(path.join(dir, '.gitignore'), 'utf8');
+    return fs.lstatSync(abs).isSymbolicLink();
   } catch {
-    return null;
+    return false;
   }
+}
+
+function readGitignore(dir: string): IgnoreLayer | null {
+  // A .gitignore that is a FIFO, socket or device is not opened (reading a FIFO blocks forever).
+  const text = readRegularFile(path.join(dir, '.gitignore'));
+  if (text === null) return null;
   return { dir, prefix: dir.endsWith(path.sep) ? dir : dir + path.sep, ig: ignore().add(text) };
 }

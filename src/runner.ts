@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 import type { EditRecord, FileRecord, Mode, ReviewItem, RunReport, Summary } from './records.js';
 import { SCHEMA_VERSION } from './records.js';
 import { type DiscoveredFile, discover, toPosix } from './discover.js';
-import { readIfMentions, MAX_FILE_BYTES } from './prefilter.js';
+import { readIfMentions, readRegularFile, MAX_FILE_BYTES } from './prefilter.js';
 import type { TransformOutcome } from './transform.js';
 import type { SourceFile } from './transform.js';
 import { WorkerPool, poolSize } from './pool.js';
-import { writeAtomic } from './write.js';
+import { type Interrupt, type WriteTarget, JOURNAL_NAME, plan, recoverJournal, writeAll } from './write.js';
 import { changedSince, workTreeStatus } from './git.js';
 import { withExit } from './exit-code.js';
 import {
@@ -61,6 +61,13 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called with each verified output the run would write (`--print`), before anything is written. */
   onOutput?: (file: FileRecord, output: string) => void;
+  /** Set by the CLI's signal handlers; the write stage stops (or completes its commit) on it. */
+  interrupt?: Interrupt;
+  /**
+   * Files the caller writes after the run (--output-file, --write-baseline): checked with the
+   * run's own outputs before anything is written, so a bad path fails the run up front.
+   */
+  reportTargets?: string[];
 }
 
 interface Planned {
@@ -69,6 +76,8 @@ interface Planned {
   output?: string;
   before?: string | null;
   mode?: number;
+  /** The file defines a factory: written after the files that only call factories. */
+  definesFactory?: boolean;
 }
 
 export async function run(options: RunOptions): Promise<RunReport> {
@@ -78,6 +87,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
   const planned: Planned[] = [];
   const timings = { discoverMs: 0, prefilterMs: 0, analyseMs: 0, transformMs: 0, writeMs: 0, totalMs: 0 };
   const contextBase = contextModuleBase(options);
+  const rel = (abs: string) => toPosix(path.relative(options.cwd, abs));
 
   const finish = (): RunReport => {
     timings.totalMs = performance.now() - t0;
@@ -94,9 +104,29 @@ export async function run(options: RunOptions): Promise<RunReport> {
     });
   };
 
+  // --- an earlier run killed during its commit: complete it first ---------------------------------
+  const journalFile = path.join(gitFolder(options), JOURNAL_NAME);
+  if (fs.existsSync(journalFile)) {
+    if (options.mode !== 'apply') {
+      // Never a silent pass: the tree may be half-written until an apply completes the commit.
+      errors.push({ ruleId: 'interrupted-run', message: `${rel(journalFile)}: an earlier run was killed while writing; run the tool without --check/--dry to complete its commit` });
+      return finish();
+    }
+    const recovered = recoverJournal(journalFile, rel);
+    if (recovered.error) {
+      errors.push({ ruleId: 'interrupted-run', message: recovered.error });
+      return finish();
+    }
+    notes.push(...recovered.notes);
+  }
+
   // --- guard: never write over uncommitted work ------------------------------------------------
   if (options.mode === 'apply' && !options.allowDirty) {
-    const st = workTreeStatus(gitFolder(options), options.paths.map((p) => path.resolve(options.cwd, p)));
+    const st = workTreeStatus(options.paths.map((p) => path.resolve(options.cwd, p)));
+    if (st.kind === 'error') {
+      errors.push({ ruleId: st.ruleId, message: st.message });
+      return finish();
+    }
     if (st.kind === 'dirty') {
       errors.push({
         ruleId: 'dirty-work-tree',
@@ -118,7 +148,19 @@ export async function run(options: RunOptions): Promise<RunReport> {
   });
   for (const m of found.missing) errors.push({ ruleId: 'path-not-found', message: `path not found: ${m}` });
   if (errors.length) return finish();
-  for (const issue of found.issues) notes.push(`${issue.rel}: ${issue.message}`);
+  for (const issue of found.issues) {
+    if (issue.ruleId === 'unreadable-file' && issue.message.startsWith('cannot read directory')) {
+      // A folder the tool cannot list may hold a factory or a caller: the run cannot pass.
+      planned.push({ abs: path.resolve(options.cwd, issue.rel), record: { ...fileRecord(issue.rel, 'failed'), reasonRuleId: 'unreadable-file', reason: issue.message } });
+    } else notes.push(`${issue.rel}: ${issue.message}`);
+  }
+  if (found.leftovers.length) {
+    const names = found.leftovers.map(rel);
+    if (options.mode === 'apply') {
+      for (const f of found.leftovers) fs.rmSync(f, { force: true });
+      notes.push(`removed ${names.length} temp file(s) left by a run that was killed: ${names.join(', ')}`);
+    } else notes.push(`${names.length} temp file(s) left by a run that was killed (an apply run removes them): ${names.join(', ')}`);
+  }
   let files = found.files;
   if (options.changedSince) {
     const changed = changedSince(gitFolder(options), options.changedSince);
@@ -144,14 +186,26 @@ export async function run(options: RunOptions): Promise<RunReport> {
       case 'no-match':
         readable.push(f);
         break;
+      // A file the tool cannot read or decode FAILS when it could matter (it mentions alova, or it
+      // cannot be read at all): --check must never pass over it.
       case 'too-large':
-        planned.push({
-          abs: f.abs,
-          record: { ...fileRecord(f.rel, 'skipped'), reasonRuleId: 'file-too-large', reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${r.size} bytes); not read` },
-        });
+        if (r.mentions) {
+          planned.push({
+            abs: f.abs,
+            record: { ...fileRecord(f.rel, 'failed'), reasonRuleId: 'file-too-large', reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${r.size} bytes) and mentions createAlova; not parsed` },
+          });
+        } else {
+          planned.push({
+            abs: f.abs,
+            record: { ...fileRecord(f.rel, 'skipped'), reasonRuleId: 'file-too-large', reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${r.size} bytes); not parsed (it does not mention createAlova)` },
+          });
+        }
         break;
       case 'binary':
-        planned.push({ abs: f.abs, record: { ...fileRecord(f.rel, 'skipped'), reasonRuleId: 'binary-file', reason: 'contains NUL bytes (binary); not parsed' } });
+        planned.push({ abs: f.abs, record: { ...fileRecord(f.rel, 'failed'), reasonRuleId: 'binary-file', reason: 'mentions createAlova but contains NUL bytes (binary); not parsed' } });
+        break;
+      case 'bad-encoding':
+        planned.push({ abs: f.abs, record: encodingRecord(f.rel, r) });
         break;
       case 'unreadable':
         planned.push({ abs: f.abs, record: { ...fileRecord(f.rel, 'failed'), reasonRuleId: 'unreadable-file', reason: `cannot read the file (${r.code})` } });
@@ -240,7 +294,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
       record.linesRemoved = d.removed;
       if (outcome.contextFlavor) flavors.add(outcome.contextFlavor);
     }
-    planned.push({ abs: c.abs, record, output: outcome.output ?? undefined, before: c.text, mode: c.mode });
+    planned.push({ abs: c.abs, record, output: outcome.output ?? undefined, before: c.text, mode: c.mode, definesFactory: outcome.factoriesMigrated > 0 });
   }
   // The request-context module: one per flavour the migrated files import.
   const contextPlans: Planned[] = [];
@@ -290,22 +344,31 @@ export async function run(options: RunOptions): Promise<RunReport> {
 
   if (options.onOutput) for (const p of planned) if (p.output !== undefined && p.record.status !== 'unchanged') options.onOutput(p.record, p.output);
 
-  // --- 6. write atomically ----------------------------------------------------------------------
+  // --- 6. plan, validate, then write (one transaction; see write.ts) -------------------------------
   t = performance.now();
-  if (options.mode === 'apply') {
-    // The context module first, so that no migrated file ever imports a missing module.
-    const order = [...contextPlans, ...planned.filter((p) => !contextPlans.includes(p))];
-    for (const p of order) {
-      if (p.output === undefined || p.record.status !== 'changed') continue;
-      try {
-        if (p.record.created) fs.mkdirSync(path.dirname(p.abs), { recursive: true });
-        writeAtomic(p.abs, p.output, p.mode);
-      } catch (err) {
-        p.record.status = 'failed';
-        p.record.reasonRuleId = 'unreadable-file';
-        p.record.reason = `cannot write the file (${(err as NodeJS.ErrnoException).code ?? err})`;
-      }
+  const writes = options.mode === 'apply' ? planned.filter((p) => p.output !== undefined && p.record.status === 'changed') : [];
+  const problems = plan([
+    ...writes.map((p) => ({ abs: p.abs, rel: p.record.file })),
+    ...(options.reportTargets ?? []).map((f) => ({ abs: path.resolve(options.cwd, f), rel: f })),
+  ]);
+  if (problems.length) {
+    for (const p of problems) errors.push({ ruleId: p.ruleId, message: `${p.message}; nothing was written` });
+    for (const p of writes) p.record.status = 'would-change';
+    return finish();
+  }
+  if (writes.length) {
+    // The context module first, so that no migrated file ever imports a missing module; files that
+    // define a factory last, so that a factory never returns a handle its callers do not expect.
+    const rank = (p: Planned) => (contextPlans.includes(p) ? 0 : p.definesFactory ? 2 : 1);
+    const order = [...writes].sort((a, b) => rank(a) - rank(b));
+    const targets: WriteTarget[] = order.map((p) => ({ abs: p.abs, rel: p.record.file, content: p.output!, created: p.record.created }));
+    const result = await writeAll(targets, journalFile, options.interrupt ?? { signal: null, writing: false });
+    const written = new Set(result.written);
+    for (const p of writes) if (!written.has(p.record.file)) p.record.status = 'would-change';
+    if (result.interrupted) {
+      errors.push({ ruleId: 'interrupted', message: `interrupted by ${result.interrupted} before the commit: no file was written (${writes.length} planned); temp files removed` });
     }
+    if (result.error) errors.push({ ruleId: 'write-failed', message: result.error });
   }
   timings.writeMs = performance.now() - t;
   return finish();
@@ -349,7 +412,8 @@ function summarise(files: FileRecord[], timings: Summary['timings']): Summary {
       else if (i.kind === 'security') s.securityFindings++;
       else s.warnings++;
     }
-    if (f.reasonRuleId) count(f.reasonRuleId);
+    // A file-level reason that is also an item (unsupported-encoding) counts once.
+    if (f.reasonRuleId && !f.items.some((i) => i.ruleId === f.reasonRuleId)) count(f.reasonRuleId);
   }
   return s;
 }
@@ -423,12 +487,29 @@ function gitFolder(options: RunOptions): string {
   }
 }
 
+/** Configuration files are read only when they are regular files (a FIFO package.json would hang). */
 function safeRead(abs: string): string | null {
-  try {
-    return fs.readFileSync(abs, 'utf8');
-  } catch {
-    return null;
-  }
+  return readRegularFile(abs);
+}
+
+function encodingRecord(relPath: string, r: { detail: string; line: number; col: number }): FileRecord {
+  const meta = rules['unsupported-encoding'];
+  const record: FileRecord = { ...fileRecord(relPath, 'failed'), reasonRuleId: 'unsupported-encoding', reason: `${r.detail}; left unchanged` };
+  record.items = [
+    {
+      ruleId: 'unsupported-encoding',
+      kind: 'manual-review',
+      severity: meta.severity,
+      file: relPath,
+      line: r.line,
+      col: r.col,
+      message: `${meta.description}: ${r.detail}`,
+      excerpt: '',
+      hint: meta.hint,
+      docs: ruleDocsUrl('unsupported-encoding'),
+    },
+  ];
+  return record;
 }
 
 function safeRealpath(p: string): string {

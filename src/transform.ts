@@ -36,7 +36,18 @@ export type TransformOutcome =
       factoriesMigrated: number;
       contextFlavor: ContextFlavor | null;
     }
-  | { kind: 'failed'; ruleId: 'syntax-error' | 'output-does-not-parse' | 'not-idempotent' | 'internal-error'; reason: string };
+  | { kind: 'failed'; ruleId: 'syntax-error' | 'too-deeply-nested' | 'output-does-not-parse' | 'not-idempotent' | 'internal-error'; reason: string };
+
+/**
+ * The parser and the walkers recurse per nesting level: thousands of nested brackets exhaust the
+ * stack. That is not a syntax error (the file may be valid), so it has its own rule.
+ */
+export function isTooDeep(err: unknown): boolean {
+  const message = String((err as Error)?.message ?? '');
+  return (err instanceof RangeError || err instanceof TransformParseError) && /Maximum call stack size exceeded/.test(message);
+}
+
+const TOO_DEEP = { kind: 'failed', ruleId: 'too-deeply-nested', reason: 'too deeply nested to parse (the parser ran out of stack); left unchanged' } as const;
 
 export function transformFile(input: TransformInput, options: MigrateOptions, stage: { verify?: boolean } = {}): TransformOutcome {
   const opts: MigrateOptions = { ...options, displayPath: input.rel };
@@ -44,6 +55,7 @@ export function transformFile(input: TransformInput, options: MigrateOptions, st
   try {
     result = migrateSource(input.text, input.abs, opts);
   } catch (err) {
+    if (isTooDeep(err)) return TOO_DEEP;
     if (err instanceof TransformParseError) {
       return { kind: 'failed', ruleId: 'syntax-error', reason: `syntax error at ${err.line}:${err.col}: ${err.message.replace(/\s*\(\d+:\d+\)$/, '')}` };
     }
@@ -57,6 +69,7 @@ export function transformFile(input: TransformInput, options: MigrateOptions, st
         return { kind: 'failed', ruleId: 'not-idempotent', reason: 'a second run would change the output again; the file was left unchanged (please report this)' };
       }
     } catch (err) {
+      if (isTooDeep(err)) return TOO_DEEP;
       if (err instanceof TransformParseError) {
         return { kind: 'failed', ruleId: 'output-does-not-parse', reason: `the migrated output does not parse (${err.message}); the file was left unchanged (please report this)` };
       }

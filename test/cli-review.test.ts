@@ -517,7 +517,8 @@ describe('--baseline / --write-baseline', () => {
     const d = loopProject();
     const r = cli(['src', '--check', '--write-baseline', 'no/such/dir/b.json'], d);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('alova-ssr-migrate: cannot write --write-baseline no/such/dir/b.json: ENOENT\n');
+    // Checked before the run: nothing is written (issue 10, plan then write).
+    expect(r.stderr).toBe('alova-ssr-migrate: cannot write --write-baseline no/such/dir/b.json: the folder no/such/dir does not exist; nothing was written\n');
   });
 });
 

@@ -201,7 +201,7 @@ describe('bad input never stops the run', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('binary, huge and broken-symlink files are skipped with a reason; a symlink loop does not hang', () => {
+  it('binary and huge files that mention createAlova fail --check (issue 10); broken symlinks are noted; a symlink loop does not hang', () => {
     const d = project();
     fs.writeFileSync(path.join(d, 'src/blob.js'), Buffer.from([0x63, 0x72, 0x65, 0x61, 0x74, 0x65, 0x41, 0x6c, 0x6f, 0x76, 0x61, 0, 1, 2]));
     fs.writeFileSync(path.join(d, 'src/huge.js'), '// createAlova\n' + 'x'.repeat(1024 * 1024 + 10));
@@ -210,8 +210,8 @@ describe('bad input never stops the run', () => {
     const r = cli(['src', '--check', '--reporter', 'json'], d);
     const doc = JSON.parse(r.stdout);
     const byFile = Object.fromEntries(doc.files.map((f: { file: string }) => [f.file, f]));
-    expect(byFile['src/blob.js']).toMatchObject({ status: 'skipped', reasonRuleId: 'binary-file' });
-    expect(byFile['src/huge.js']).toMatchObject({ status: 'skipped', reasonRuleId: 'file-too-large' });
+    expect(byFile['src/blob.js']).toMatchObject({ status: 'failed', reasonRuleId: 'binary-file' });
+    expect(byFile['src/huge.js']).toMatchObject({ status: 'failed', reasonRuleId: 'file-too-large' });
     expect(doc.notes.join('\n')).toMatch(/src\/dangling\.ts: broken or looping symlink/);
     expect(doc.notes.join('\n')).toMatch(/src\/loop: directory already visited \(symlink loop\)/);
     expect(byFile['src/routes.ts'].status).toBe('would-change');

@@ -198,6 +198,17 @@ export const rules = {
   },
   // --- file-level (skipped / failed) ---------------------------------------------------------
   'syntax-error': { kind: 'file', severity: 'error', description: 'the file does not parse' },
+  'too-deeply-nested': {
+    kind: 'file',
+    severity: 'error',
+    description: 'the file is too deeply nested to parse (the parser ran out of stack); it was left unchanged',
+  },
+  'unsupported-encoding': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: 'the file mentions createAlova but is not UTF-8 text, so it was left byte for byte unchanged',
+    hint: 'Convert the file to UTF-8 (for example iconv -f latin1 -t utf-8) and re-run, or migrate it by hand.',
+  },
   'file-too-large': { kind: 'file', severity: 'warning', description: 'the file is larger than 1 MiB and was not read' },
   'binary-file': { kind: 'file', severity: 'warning', description: 'the file looks binary and was not parsed' },
   'unreadable-file': { kind: 'file', severity: 'error', description: 'the file could not be read' },
