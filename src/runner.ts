@@ -357,8 +357,8 @@ export async function run(options: RunOptions): Promise<RunReport> {
     return finish();
   }
   if (writes.length) {
-    // The context module first, so that no migrated file ever imports a missing module; files that
-    // define a factory last, so that a factory never returns a handle its callers do not expect.
+    // The context module first, so that no migrated file ever imports a missing module; then the
+    // files without a migrated factory, then the factory files.
     const rank = (p: Planned) => (contextPlans.includes(p) ? 0 : p.definesFactory ? 2 : 1);
     const order = [...writes].sort((a, b) => rank(a) - rank(b));
     const targets: WriteTarget[] = order.map((p) => ({ abs: p.abs, rel: p.record.file, content: p.output!, created: p.record.created }));

@@ -5,12 +5,12 @@
  * run over it must change nothing and report nothing (idempotency). A file that fails either is
  * left unchanged and reported as failed: we never write output we cannot prove is stable.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseTsconfig } from 'get-tsconfig';
 import type { EditRecord, ReviewItem } from './records.js';
 import { type MigrateOptions, TransformParseError, migrateSource } from '../transforms/ssr-singleton.js';
 import { PERSISTENT_RULES } from '../transforms/lib/rules.js';
+import { isRegularFile } from './prefilter.js';
 import type { ContextFlavor } from '../transforms/lib/context-module.js';
 
 /** A file that mentions createAlova, read by the pre-filter. */
@@ -114,7 +114,8 @@ function oneLine(err: unknown): string {
  */
 export function relativeImportSuffix(root: string): '' | '.js' {
   const file = path.join(root, 'tsconfig.json');
-  if (!fs.existsSync(file)) return '';
+  // Not a regular file (absent, or a FIFO that get-tsconfig would block on): no suffix.
+  if (!isRegularFile(file)) return '';
   try {
     const co = parseTsconfig(file).compilerOptions ?? {};
     const resolution = String(co.moduleResolution ?? co.module ?? '').toLowerCase();
