@@ -17,14 +17,8 @@ import { WorkerPool, poolSize } from './pool.js';
 import { type Interrupt, type WriteTarget, JOURNAL_NAME, plan, recoverJournal, writeAll } from './write.js';
 import { changedSince, workTreeStatus } from './git.js';
 import { withExit } from './exit-code.js';
-import {
-  CONTEXT_EXPORTS,
-  CONTEXT_MARKER,
-  type ContextFlavor,
-  DEFAULT_CONTEXT_BASENAME,
-  contextModuleExtension,
-  renderContextModule,
-} from '../transforms/lib/context-module.js';
+import { CONTEXT_EXPORTS, CONTEXT_MARKER, renderContextModule } from '../transforms/lib/context-module.js';
+import { ContextPlacer, type Placement } from './context-placement.js';
 import { ruleDocsUrl, rules } from '../transforms/lib/rules.js';
 import type { CacheMode, MigrateOptions } from '../transforms/ssr-singleton.js';
 
@@ -86,7 +80,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
   const notes: string[] = [];
   const planned: Planned[] = [];
   const timings = { discoverMs: 0, prefilterMs: 0, analyseMs: 0, transformMs: 0, writeMs: 0, totalMs: 0 };
-  const contextBase = contextModuleBase(options);
+  const explicitContext = options.contextModule ? path.resolve(options.cwd, options.contextModule) : null;
   const rel = (abs: string) => toPosix(path.relative(options.cwd, abs));
 
   const finish = (): RunReport => {
@@ -96,7 +90,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'alova-ssr-migrate', version: VERSION },
       mode: options.mode,
-      options: { cache: options.cache, paths: options.paths, contextModule: contextBase ? toPosix(path.relative(options.cwd, contextBase)) : null },
+      options: { cache: options.cache, paths: options.paths, contextModule: explicitContext ? toPosix(path.relative(options.cwd, explicitContext)) : null },
       files,
       summary: summarise(files, timings),
       errors,
@@ -246,10 +240,15 @@ export async function run(options: RunOptions): Promise<RunReport> {
   const { unifiedDiff } = needParse ? await import('./diff.js') : ({} as typeof import('./diff.js'));
   const candidateSet = new Set(candidates.map((f) => f.abs));
   for (const f of readable) if (!candidateSet.has(f.abs)) planned.push({ abs: f.abs, record: fileRecord(f.rel, 'not-applicable') });
+  // Where each package's context module goes; first from the files that may import it, settled
+  // below from the files that do.
+  const placer = new ContextPlacer({ cwd: options.cwd, firstPath: path.resolve(options.cwd, options.paths[0] ?? '.'), explicit: explicitContext, discovered: found.files.map((f) => f.abs) });
+  let placement: Placement = placer.place(candidates.map((f) => f.abs));
   const migrateOptions: MigrateOptions = {
     cache: options.cache,
     root: projectRoot,
-    contextModule: contextBase ?? undefined,
+    contextModule: explicitContext?.replace(/\.(ts|mts|cts|js|mjs|cjs)$/, ''),
+    contextModules: placement.byFile,
     alovaMajor: options.alovaMajor ?? detectAlovaMajor(projectRoot),
     tsImportSuffix: needParse ? relativeImportSuffix(projectRoot) : '',
     alovaVersion: needParse ? installedAlovaVersion(projectRoot) : undefined,
@@ -276,7 +275,18 @@ export async function run(options: RunOptions): Promise<RunReport> {
     outcomes.set(c.abs, results[i]);
     options.onProgress?.(i + 1, sorted.length);
   });
-  const flavors = new Set<ContextFlavor>();
+  // Settle the placement on the files that import the module (or would, but for the placement).
+  for (let round = 0; round < 3 && !placement.error; round++) {
+    const importers = sorted.filter((c) => importsContext(outcomes.get(c.abs)));
+    const next = placer.place(importers.map((c) => c.abs));
+    const redo = next.error ? [] : importers.filter((c) => JSON.stringify(next.byFile[c.abs]) !== JSON.stringify(placement.byFile[c.abs]));
+    placement = next;
+    if (!redo.length) break;
+    migrateOptions.contextModules = placement.byFile;
+    const again = await transformMany(redo);
+    redo.forEach((c, i) => outcomes.set(c.abs, again[i]));
+  }
+  if (placement.error) errors.push({ ruleId: 'context-module-placement', message: placement.error });
   for (const c of sorted) {
     const outcome = outcomes.get(c.abs)!;
     if (outcome.kind === 'failed') {
@@ -292,14 +302,14 @@ export async function run(options: RunOptions): Promise<RunReport> {
       record.diff = d.patch;
       record.linesAdded = d.added;
       record.linesRemoved = d.removed;
-      if (outcome.contextFlavor) flavors.add(outcome.contextFlavor);
     }
     planned.push({ abs: c.abs, record, output: outcome.output ?? undefined, before: c.text, mode: c.mode, definesFactory: outcome.factoriesMigrated > 0 });
   }
-  // The request-context module: one per flavour the migrated files import.
+  // The request-context modules: one per package whose migrated files import it.
   const contextPlans: Planned[] = [];
-  for (const flavor of [...flavors].sort()) {
-    const abs = (contextBase ?? '') + contextModuleExtension(flavor);
+  const changedFiles = new Set(planned.filter((p) => p.output !== undefined).map((p) => p.abs));
+  for (const { abs, flavor, importers } of placement.error ? [] : placement.modules) {
+    if (!importers.some((f) => changedFiles.has(f))) continue;
     const rel = toPosix(path.relative(options.cwd, abs));
     const existing = safeRead(abs);
     if (existing !== null) {
@@ -375,6 +385,16 @@ export async function run(options: RunOptions): Promise<RunReport> {
   }
 }
 
+/**
+ * Does this outcome import the context module, or would it but for the placement (a blocked
+ * importer still counts, so that the flavour and folder are settled on every file that needs one)?
+ */
+function importsContext(outcome: TransformOutcome | undefined): boolean {
+  if (!outcome || outcome.kind === 'failed') return false;
+  if (outcome.output !== null) return outcome.contextFlavor !== null;
+  return outcome.items.some((i) => i.ruleId === 'context-module-flavour' || i.ruleId === 'context-module-placement');
+}
+
 function fileRecord(rel: string, status: FileRecord['status']): FileRecord {
   return { file: rel, status, linesAdded: 0, linesRemoved: 0, edits: [], items: [], factoriesMigrated: 0 };
 }
@@ -416,22 +436,6 @@ function summarise(files: FileRecord[], timings: Summary['timings']): Summary {
     if (f.reasonRuleId && !f.items.some((i) => i.ruleId === f.reasonRuleId)) count(f.reasonRuleId);
   }
   return s;
-}
-
-/** Absolute path (without extension) of the context module. */
-function contextModuleBase(options: RunOptions): string | null {
-  if (options.contextModule) {
-    const abs = path.resolve(options.cwd, options.contextModule);
-    return abs.replace(/\.(ts|mts|cts|js|mjs|cjs)$/, '');
-  }
-  const first = path.resolve(options.cwd, options.paths[0] ?? '.');
-  let dir = first;
-  try {
-    if (!fs.statSync(first).isDirectory()) dir = path.dirname(first);
-  } catch {
-    dir = path.dirname(first);
-  }
-  return path.join(dir, DEFAULT_CONTEXT_BASENAME);
 }
 
 /** The nearest folder with a package.json above the first path (ids in generated code are relative to it). */

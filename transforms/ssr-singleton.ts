@@ -55,6 +55,7 @@ import { type RuleId, ruleDocsUrl, rules } from './lib/rules.js';
 import { type CodeStyle, detectStyle, quoteString } from './lib/style.js';
 import { type TextEdit, EditConflictError, applyEdits, applyEditsDetailed, indentOfLineAt, lineStartsIn, mapOffset, startsLine } from './lib/text-edits.js';
 import { parseFile } from './lib/parsers.js';
+import type { ContextTarget } from '../src/context-placement.js';
 import { AstIndex } from './lib/ast-index.js';
 
 export { rules, patternNames };
@@ -68,6 +69,11 @@ export interface MigrateOptions {
   cache?: CacheMode;
   /** Absolute path of the context module WITHOUT extension (default: `<file dir>/alova-request-context`). */
   contextModule?: string;
+  /**
+   * Per file (absolute path): the module its package imports, decided by the CLI for the whole
+   * project (src/context-placement.ts), or why the file cannot import one. Wins over `contextModule`.
+   */
+  contextModules?: Record<string, ContextTarget>;
   /** Project root: ids and record paths are relative to it (default: cwd). */
   root?: string;
   /** Path written into records (default: `file` relative to `root`, POSIX). */
@@ -1316,6 +1322,8 @@ class FileMigration {
     for (const n of names) {
       if (this.nameInUse(n)) throw new Blocked('name-conflict', this.ast.identifiersNamed(n)[0], n);
     }
+    const target = this.options.contextModules?.[path.resolve(this.options.root ?? process.cwd(), this.filePath)];
+    if (target && 'blocked' in target) throw new Blocked(target.blocked, this.program, target.detail);
     const spec = this.contextSpecifier();
     const existing = this.program.body.find(
       (st: Node) => st.type === 'ImportDeclaration' && st.importKind !== 'type' && st.specifiers?.some((sp: Node) => sp.type === 'ImportSpecifier') && this.isOwnContextImport(st.specifiers[0].local.name),
@@ -1367,9 +1375,12 @@ class FileMigration {
   }
 
   private contextSpecifier(): string {
-    const flavor = this.flavor()!;
     const abs = path.resolve(this.options.root ?? process.cwd(), this.filePath);
-    const target = this.options.contextModule ?? path.join(path.dirname(abs), DEFAULT_CONTEXT_BASENAME);
+    const placed = this.options.contextModules?.[abs];
+    // The module's flavour is the package's (an ESM file may import a .cjs module); the import
+    // statement's form (import or require) stays the file's own.
+    const flavor = placed && 'base' in placed ? placed.flavor : this.flavor()!;
+    const target = placed && 'base' in placed ? placed.base : (this.options.contextModule ?? path.join(path.dirname(abs), DEFAULT_CONTEXT_BASENAME));
     let rel = toPosix(path.relative(path.dirname(abs), target));
     if (!rel.startsWith('.')) rel = './' + rel;
     if (flavor !== 'ts') return rel + contextModuleExtension(flavor);
@@ -1377,7 +1388,7 @@ class FileMigration {
     const relative = this.program.body.filter((s: Node) => s.type === 'ImportDeclaration' && /^\.\.?\//.test(s.source.value));
     // .mts/.cts files are always resolved the Node way: the import needs an extension (.js maps to .ts).
     if (/\.[cm]ts$/i.test(this.filePath)) return rel + '.js';
-    if (!relative.length) return rel + (this.options.tsImportSuffix ?? '');
+    if (!relative.length) return rel + (placed && 'base' in placed ? placed.tsImportSuffix : (this.options.tsImportSuffix ?? ''));
     return relative.some((s: Node) => /\.(m?js)$/.test(s.source.value)) ? rel + '.js' : rel;
   }
 

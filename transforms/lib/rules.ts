@@ -150,6 +150,18 @@ export const rules = {
     description: 'the file already defines a name the migration needs',
     hint: 'Rename the existing binding and re-run.',
   },
+  'context-module-flavour': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: "the file cannot import its package's request-context module (a JavaScript file in a package whose module is TypeScript, or a module of a flavour the file cannot load)",
+    hint: "Convert the file to TypeScript (or the package's other migrated files to JavaScript), then re-run; a package gets one context module.",
+  },
+  'context-module-placement': {
+    kind: 'manual-review',
+    severity: 'error',
+    description: "no folder of the file's package can hold the request-context module: every candidate is outside the rootDir/include of a tsconfig that compiles the package's migrated files",
+    hint: 'Widen the tsconfig rootDir/include to a folder of the package, or pass --context-module with a path the tsconfig compiles, then re-run.',
+  },
   'user-cache-adapter': {
     kind: 'manual-review',
     severity: 'warning',
