@@ -173,8 +173,10 @@ export class ContextPlacer {
     for (const g of this.governingAll(importers)) {
       if (g.rootDir) dirs.push(g.rootDir);
       for (const inc of (g.config.config.include ?? []) as string[]) dirs.push(path.resolve(g.dir, staticPrefix(inc)));
+      if (g.computedRoot) dirs.push(g.computedRoot);
     }
-    dirs.push(pkg, path.join(pkg, 'src'));
+    dirs.push(pkg);
+    if (isDirectory(path.join(pkg, 'src'))) dirs.push(path.join(pkg, 'src'));
     if (importers.length) dirs.push(commonDir(importers.map((f) => path.dirname(f))));
     // Never node_modules, dist or another output folder of the package.
     return [...new Set(dirs)].filter((d) => isInside(d, pkg) && !path.relative(pkg, d).split(path.sep).some((part) => ALWAYS_SKIPPED_DIRS.has(part)));
