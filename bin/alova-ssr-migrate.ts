@@ -105,7 +105,7 @@ async function main(argv: string[]): Promise<void> {
         .choices(['request', 'off', 'shared'])
         .default('request'),
     )
-    .option('--context-module <path>', 'where to generate the request-context module (default: <first path>/alova-request-context.<ext>)')
+    .option('--context-module <path>', 'where to generate the request-context module; only valid when every migrated file is in that path\'s package (default: one per package, inside its tsconfig rootDir/include; see docs/workspaces.md)')
     .addOption(new Option('--alova-version <major>', 'alova major version when the code gives no hint (default: from package.json, else 3)').choices(['2', '3']))
     .option('--baseline <file>', 'ignore the review items recorded in this baseline file')
     .option('--write-baseline <file>', 'record the current review items in this file')

@@ -20,7 +20,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type TsConfigResult, createFilesMatcher, getTsconfig, parseTsconfig } from 'get-tsconfig';
+import { type TsConfigResult, createFilesMatcher, parseTsconfig } from 'get-tsconfig';
 import { ALWAYS_SKIPPED_DIRS, toPosix } from './discover.js';
 import { CONTEXT_EXPORTS, CONTEXT_MARKER, type ContextFlavor, DEFAULT_CONTEXT_BASENAME, contextModuleExtension } from '../transforms/lib/context-module.js';
 
@@ -73,7 +73,7 @@ interface Governing {
 }
 
 export class ContextPlacer {
-  private readonly packageOf = new Map<string, string>();
+  private readonly packageOf = new Map<string, string | null>();
   private readonly packageJson = new Map<string, { type?: string }>();
   private readonly tsconfigCache = new Map<string, unknown>();
   private readonly governing = new Map<string, Governing[]>();
@@ -85,7 +85,9 @@ export class ContextPlacer {
     const byPackage = new Map<string, string[]>();
     for (const f of [...new Set(importers)].sort()) {
       const pkg = this.nearestPackage(path.dirname(f));
-      byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), f]);
+      const list = byPackage.get(pkg);
+      if (list) list.push(f);
+      else byPackage.set(pkg, [f]);
     }
     const out: Placement = { byFile: {}, modules: [] };
     if (this.options.explicit && byPackage.size > 1) {
@@ -112,6 +114,7 @@ export class ContextPlacer {
     const existing = this.existingModules(pkg, files);
     const byFile: Record<string, ContextTarget> = {};
     const usable = (flavor: ContextFlavor) => files.filter((f) => canImport(kinds.get(f)!, flavor));
+
 
     let abs: string | null = null;
     let flavor: ContextFlavor;
@@ -149,8 +152,9 @@ export class ContextPlacer {
       }
     }
     const importing = usable(flavor);
+    const importingSet = new Set(importing);
     for (const f of files) {
-      if (importing.includes(f)) {
+      if (importingSet.has(f)) {
         byFile[f] = { base: withoutExtension(abs), flavor, tsImportSuffix: this.tsImportSuffix(f) };
       } else {
         // A JavaScript importer cannot load a TypeScript module at run time (and TypeScript has no
@@ -210,7 +214,7 @@ export class ContextPlacer {
       if (text !== null && (text.includes(CONTEXT_MARKER) || Object.values(CONTEXT_EXPORTS).every((n) => text.includes(n)))) out.push({ abs, flavor });
     };
     for (const dir of this.candidateDirs(pkg, importers)) for (const fl of FLAVORS) consider(path.join(dir, DEFAULT_CONTEXT_BASENAME + contextModuleExtension(fl)));
-    for (const f of this.options.discovered) if (path.basename(f).startsWith(DEFAULT_CONTEXT_BASENAME + '.') && isInside(f, pkg)) consider(f);
+    for (const f of this.options.discovered) if (f.includes(DEFAULT_CONTEXT_BASENAME) && path.basename(f).startsWith(DEFAULT_CONTEXT_BASENAME + '.') && isInside(f, pkg)) consider(f);
     return out;
   }
 
@@ -246,21 +250,25 @@ export class ContextPlacer {
     const cached = this.governing.get(file);
     if (cached) return cached;
     const out: Governing[] = [];
-    let nearest: TsConfigResult | null = null;
-    try {
-      nearest = getTsconfig(file, 'tsconfig.json', this.tsconfigCache as Map<string, never>, true);
-    } catch {
-      // An unreadable tsconfig (a missing `extends` of a generated one, like SvelteKit's before
-      // `svelte-kit sync`) gives no constraint we could check; the other rules still apply.
-      nearest = null;
+    // The nearest tsconfig.json whose include/files match the file (a solution-style config with
+    // `files: []` does not compile it: look further up). Looked up per folder, parsed once per file.
+    let nearest: Governing | null = null;
+    for (let dir = path.dirname(file); ; ) {
+      const p = this.tsconfigIn(dir);
+      if (!p) break;
+      const g = this.readGoverning(p);
+      if (g?.matches(file)) {
+        nearest = g;
+        break;
+      }
+      const parent = path.dirname(path.dirname(p));
+      if (parent === path.dirname(p)) break;
+      dir = parent;
     }
     if (nearest) {
-      const dir = path.dirname(nearest.path);
-      const siblings = safeReaddir(dir)
-        .filter((n) => /^tsconfig\..+\.json$/.test(n))
-        .map((n) => path.join(dir, n));
-      for (const p of [nearest.path, ...siblings]) {
-        const g = this.readGoverning(p, p === nearest.path ? nearest : null);
+      out.push(nearest);
+      for (const n of this.siblingConfigs(nearest.dir)) {
+        const g = this.readGoverning(n);
         if (g?.matches(file)) out.push(g);
       }
     }
@@ -268,13 +276,40 @@ export class ContextPlacer {
     return out;
   }
 
+  private readonly tsconfigByDir = new Map<string, string | null>();
+
+  /** The nearest tsconfig.json at or above `dir` (cached per folder), or null. */
+  private tsconfigIn(dir: string): string | null {
+    const hit = this.tsconfigByDir.get(dir);
+    if (hit !== undefined) return hit;
+    const own = path.join(dir, 'tsconfig.json');
+    const parent = path.dirname(dir);
+    const found = fs.existsSync(own) ? own : parent === dir ? null : this.tsconfigIn(parent);
+    this.tsconfigByDir.set(dir, found);
+    return found;
+  }
+
+  private readonly siblings = new Map<string, string[]>();
+
+  /** `tsconfig.*.json` next to a tsconfig.json: the `tsconfig.build.json` a NestJS build uses, `tsconfig.app.json`... */
+  private siblingConfigs(dir: string): string[] {
+    let s = this.siblings.get(dir);
+    if (!s) {
+      s = safeReaddir(dir)
+        .filter((n) => /^tsconfig\..+\.json$/.test(n))
+        .map((n) => path.join(dir, n));
+      this.siblings.set(dir, s);
+    }
+    return s;
+  }
+
   private readonly governingByPath = new Map<string, Governing | null>();
 
-  private readGoverning(p: string, known: TsConfigResult | null): Governing | null {
+  private readGoverning(p: string): Governing | null {
     if (this.governingByPath.has(p)) return this.governingByPath.get(p)!;
     let g: Governing | null = null;
     try {
-      const config = known ?? { path: p, config: parseTsconfig(p, this.tsconfigCache as Map<string, never>) };
+      const config: TsConfigResult = { path: p, config: parseTsconfig(p, this.tsconfigCache as Map<string, never>) };
       const dir = path.dirname(p);
       const co = config.config.compilerOptions ?? {};
       const matcher = createFilesMatcher(config);
@@ -285,30 +320,27 @@ export class ContextPlacer {
       const inputs = emits && !rootDir ? this.options.discovered.filter((f) => TS_EXT.test(f) && !/\.d\.[cm]?ts$/.test(f) && matches(f)) : [];
       g = { config, dir, matches, rootDir, outDir, computedRoot: inputs.length ? commonDir(inputs.map((f) => path.dirname(f))) : null };
     } catch {
-      g = null; // see governingOf: an unreadable tsconfig gives no constraint
+      // An unreadable tsconfig (a missing `extends` of a generated one, like SvelteKit's before
+      // `svelte-kit sync`) gives no constraint we could check; the other rules still apply.
+      g = null;
     }
     this.governingByPath.set(p, g);
     return g;
   }
 
   private nearestPackage(dir: string): string {
-    const hit = this.packageOf.get(dir);
-    if (hit) return hit;
-    let d = dir;
-    let found = '';
-    for (;;) {
-      if (fs.existsSync(path.join(d, 'package.json'))) {
-        found = d;
-        break;
-      }
-      const parent = path.dirname(d);
-      if (parent === d) break;
-      d = parent;
-    }
     // No package.json anywhere above: the folder the run started from stands for the package.
-    const pkg = found || this.options.cwd;
-    this.packageOf.set(dir, pkg);
-    return pkg;
+    return this.packageAt(dir) ?? this.options.cwd;
+  }
+
+  /** The nearest folder at or above `dir` with a package.json (cached per folder), or null. */
+  private packageAt(dir: string): string | null {
+    const hit = this.packageOf.get(dir);
+    if (hit !== undefined) return hit;
+    const parent = path.dirname(dir);
+    const found = fs.existsSync(path.join(dir, 'package.json')) ? dir : parent === dir ? null : this.packageAt(parent);
+    this.packageOf.set(dir, found);
+    return found;
   }
 
   private readPackageJson(pkg: string): { type?: string } {
