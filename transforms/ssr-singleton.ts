@@ -1323,7 +1323,8 @@ class FileMigration {
       if (this.nameInUse(n)) throw new Blocked('name-conflict', this.ast.identifiersNamed(n)[0], n);
     }
     const target = this.options.contextModules?.[path.resolve(this.options.root ?? process.cwd(), this.filePath)];
-    if (target && 'blocked' in target) throw new Blocked(target.blocked, this.program, target.detail);
+    // Reported where the file creates its instance (a caller-only file: at its top).
+    if (target && 'blocked' in target) throw new Blocked(target.blocked, this.findCreateAlovaCalls()[0]?.node ?? this.program, target.detail);
     const spec = this.contextSpecifier();
     const existing = this.program.body.find(
       (st: Node) => st.type === 'ImportDeclaration' && st.importKind !== 'type' && st.specifiers?.some((sp: Node) => sp.type === 'ImportSpecifier') && this.isOwnContextImport(st.specifiers[0].local.name),
