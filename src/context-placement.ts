@@ -26,7 +26,13 @@ import { CONTEXT_EXPORTS, CONTEXT_MARKER, type ContextFlavor, DEFAULT_CONTEXT_BA
 
 /** What one importer is told (MigrateOptions.contextModules): the module to import, or why it cannot. */
 export type ContextTarget =
-  | { base: string; flavor: ContextFlavor; tsImportSuffix: '' | '.js' }
+  | {
+      base: string;
+      flavor: ContextFlavor;
+      tsImportSuffix: '' | '.js';
+      /** A JavaScript file importing a TypeScript module that no tsc build compiles: import it by its own name (`.ts`). */
+      ownExtension?: true;
+    }
   | { blocked: 'context-module-flavour' | 'context-module-placement'; detail: string };
 
 export interface PackageModule {
@@ -68,6 +74,8 @@ interface Governing {
   matches: (file: string) => boolean;
   rootDir: string | null;
   outDir: string | null;
+  /** Writes JavaScript (not noEmit): a build that a module outside its files would break. */
+  emits: boolean;
   /** Common folder of the program's inputs, when it emits without rootDir (tsc's computed root). */
   computedRoot: string | null;
 }
@@ -113,8 +121,14 @@ export class ContextPlacer {
     const kinds = new Map(files.map((f) => [f, this.kindOf(f, pkg)]));
     const existing = this.existingModules(pkg, files);
     const byFile: Record<string, ContextTarget> = {};
-    const usable = (flavor: ContextFlavor) => files.filter((f) => canImport(kinds.get(f)!, flavor));
-
+    // JavaScript next to TypeScript can import a .ts module when a tsconfig compiles it with the
+    // TypeScript files (allowJs), or when no tsconfig emits the TypeScript files: then a TS-aware
+    // runtime or bundler (tsx, Bun, Vite, Next...) runs them, and it runs the JavaScript too.
+    const compiledByTs = new Set(files.filter((f) => kinds.get(f) !== 'ts' && this.governingOf(f).some((g) => g.config.config.compilerOptions?.allowJs)));
+    const tsFiles = files.filter((f) => kinds.get(f) === 'ts');
+    const noTscBuild = this.governingAll(tsFiles).every((g) => !g.emits);
+    const jsWithTs = (f: string) => compiledByTs.has(f) || noTscBuild;
+    const usable = (flavor: ContextFlavor) => files.filter((f) => canImport(kinds.get(f)!, flavor) || (flavor === 'ts' && jsWithTs(f)));
 
     let abs: string | null = null;
     let flavor: ContextFlavor;
@@ -137,8 +151,8 @@ export class ContextPlacer {
         const importing = usable(flavor);
         for (const dir of this.candidateDirs(pkg, importing)) {
           const candidate = path.join(dir, DEFAULT_CONTEXT_BASENAME + ext);
-          // A file of that name that is not ours (not among `existing`) is never overwritten: next folder.
-          if (this.nearestPackage(dir) === pkg && !fs.existsSync(candidate) && !this.violation(candidate, importing)) {
+          // A file of that name that is not ours is never overwritten: the run stops with context-module-conflict.
+          if (this.nearestPackage(dir) === pkg && !this.violation(candidate, importing)) {
             abs = candidate;
             break;
           }
@@ -155,10 +169,12 @@ export class ContextPlacer {
     const importingSet = new Set(importing);
     for (const f of files) {
       if (importingSet.has(f)) {
-        byFile[f] = { base: withoutExtension(abs), flavor, tsImportSuffix: this.tsImportSuffix(f) };
+        const ownExtension = flavor === 'ts' && kinds.get(f) !== 'ts' && !compiledByTs.has(f);
+        byFile[f] = { base: withoutExtension(abs), flavor, tsImportSuffix: this.tsImportSuffix(f), ...(ownExtension ? { ownExtension: true as const } : {}) };
       } else {
-        // A JavaScript importer cannot load a TypeScript module at run time (and TypeScript has no
-        // types for a JavaScript one), and a second module would split the package's request store.
+        // A JavaScript importer that no tsconfig compiles cannot load a TypeScript module at run time
+        // (and TypeScript has no types for a JavaScript one); a second module would split the
+        // package's request store.
         byFile[f] = { blocked: 'context-module-flavour', detail: `the context module of package ${this.rel(pkg) || '.'} is ${this.rel(abs)} (${flavorName(flavor)}), which this ${kindName(kinds.get(f)!)} file cannot import` };
       }
     }
@@ -316,9 +332,9 @@ export class ContextPlacer {
       const matches = (f: string) => !!matcher(f);
       const rootDir = co.rootDir ? path.resolve(dir, co.rootDir) : co.composite ? dir : null;
       const outDir = co.outDir ? path.resolve(dir, co.outDir) : null;
-      const emits = !co.noEmit && !!(outDir || co.declarationDir);
-      const inputs = emits && !rootDir ? this.options.discovered.filter((f) => TS_EXT.test(f) && !/\.d\.[cm]?ts$/.test(f) && matches(f)) : [];
-      g = { config, dir, matches, rootDir, outDir, computedRoot: inputs.length ? commonDir(inputs.map((f) => path.dirname(f))) : null };
+      const emitsElsewhere = !co.noEmit && !!(outDir || co.declarationDir);
+      const inputs = emitsElsewhere && !rootDir ? this.options.discovered.filter((f) => TS_EXT.test(f) && !/\.d\.[cm]?ts$/.test(f) && matches(f)) : [];
+      g = { config, dir, matches, rootDir, outDir, emits: !co.noEmit, computedRoot: inputs.length ? commonDir(inputs.map((f) => path.dirname(f))) : null };
     } catch {
       // An unreadable tsconfig (a missing `extends` of a generated one, like SvelteKit's before
       // `svelte-kit sync`) gives no constraint we could check; the other rules still apply.

@@ -197,13 +197,15 @@ describe('--dry --diff-only produces a patch that git apply turns into exactly w
       env: { ...process.env, NO_COLOR: '1', CI: '1' },
     });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toBe('6 file(s) in the patch.\n');
+    expect(r.stderr).toBe('5 file(s) in the patch.\n');
     const text = fs.readFileSync(patch, 'utf8');
     expect(text.startsWith('diff --git ')).toBe(true);
     // Only the patch: no summary, no outcome line, no colour.
     expect(text).not.toMatch(/Files scanned|Dry run:|\u001b\[/);
     expect(text).toContain('new file mode 100644\n--- /dev/null\n+++ b/src/alova-request-context.ts');
-    expect(text).toContain('+++ b/src/alova-request-context.mjs');
+    // One module per package: the JavaScript files import the TypeScript one (no tsconfig builds the package).
+    expect(text).not.toContain('src/alova-request-context.mjs');
+    expect(text).toMatch(/^\+import \{ [^}]*\} from '\.\/alova-request-context\.ts';$/m);
     expect(text).not.toContain('src/jobs/loop.ts'); // left unchanged for review
     // Dry run wrote nothing.
     expect(git(a, 'status', '--porcelain')).toBe('');
@@ -215,14 +217,14 @@ describe('--dry --diff-only produces a patch that git apply turns into exactly w
 
     const direct = cli(['./src'], b);
     expect(direct.code, direct.stdout).toBe(0);
-    expect(lastLine(direct.stdout)).toMatch(/^Done: 6 files migrated\./);
+    expect(lastLine(direct.stdout)).toMatch(/^Done: 5 files migrated\./);
 
     const ta = snapshotTree(a);
     const tb = snapshotTree(b);
     expect(Object.keys(ta).sort()).toEqual(Object.keys(tb).sort());
     expect(ta).toEqual(tb);
     expect(ta['src/alova-request-context.ts']).toBeDefined();
-    expect(ta['src/alova-request-context.mjs']).toBeDefined();
+    expect(ta['src/alova-request-context.mjs']).toBeUndefined();
     expect(fs.readFileSync(path.join(a, 'src/legacy/crlf.js'), 'utf8')).toMatch(/^\uFEFF[^]*provideAlovaContext[^]*\r\n$/);
     // The same set of paths changed, as git sees it.
     expect(git(a, 'status', '--porcelain')).toBe(git(b, 'status', '--porcelain'));
@@ -249,7 +251,7 @@ describe('reporters on the fixture project through the real CLI', () => {
     expect(r.stdout).not.toContain('\\');
     expect(r.stdout).toMatch(/^ {2}Elapsed +\d+(\.\d+)? m?s$/m);
     expect(lastLine(r.stdout)).toBe(
-      'Exit 1: --check found 5 files to migrate, 1 security finding, 1 manual-review item and 1 file that failed. Run `npx alova-ssr-migrate ./src` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link). Fix the files that failed.',
+      'Exit 1: --check found 4 files to migrate, 1 security finding, 1 manual-review item and 1 file that failed. Run `npx alova-ssr-migrate ./src` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link). Fix the files that failed.',
     );
     await expect(normaliseText(r.stdout)).toMatchFileSnapshot('__snapshots__/cli-text-check.txt');
   });
@@ -258,7 +260,7 @@ describe('reporters on the fixture project through the real CLI', () => {
     const d = reviewProject();
     const r = cli(['./src', '--dry'], d);
     expect(r.code).toBe(0);
-    expect(lastLine(r.stdout)).toBe('Dry run: 5 files would change. 1 security finding to fix, 1 manual-review item to look at (listed above). Run without --dry to apply.');
+    expect(lastLine(r.stdout)).toBe('Dry run: 4 files would change. 1 security finding to fix, 1 manual-review item to look at (listed above). Run without --dry to apply.');
     await expect(normaliseText(r.stdout)).toMatchFileSnapshot('__snapshots__/cli-text-dry.txt');
   });
 
@@ -271,7 +273,7 @@ describe('reporters on the fixture project through the real CLI', () => {
     const validate = compileReportSchema();
     expect(validate(doc), JSON.stringify(validate.errors, null, 2)).toBe(true);
     expect(doc.exitCode).toBe(1);
-    expect(doc.exitReason).toBe('Exit 1: --check found 5 files to migrate, 1 security finding, 1 manual-review item and 1 file that failed.');
+    expect(doc.exitReason).toBe('Exit 1: --check found 4 files to migrate, 1 security finding, 1 manual-review item and 1 file that failed.');
     const files = doc.files.map((f: { file: string }) => f.file);
     expect(files).toEqual([...files].sort());
     for (const f of files) expect(f).toMatch(/^src\/[^\\]+$/);
@@ -294,7 +296,7 @@ describe('reporters on the fixture project through the real CLI', () => {
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
     for (const l of lines.slice(0, -1)) expect(l).toMatch(/^::(error|warning|notice) (file=src\/[^,\\]+,)?/);
-    expect(lines.at(-1)).toBe('alova-ssr-migrate: Exit 1: --check found 5 files to migrate, 1 security finding, 1 manual-review item and 1 file that failed.');
+    expect(lines.at(-1)).toBe('alova-ssr-migrate: Exit 1: --check found 4 files to migrate, 1 security finding, 1 manual-review item and 1 file that failed.');
     // Most important first: the security finding, then the failed file, then the review item.
     expect(lines[0]).toMatch(/^::error file=src\/api\/users\.ts,line=6,col=5,title=fixed-id-shares-requests::/);
     expect(lines[1]).toMatch(/^::error file=src\/legacy\/broken\.ts,title=syntax-error::/);
@@ -347,7 +349,7 @@ describe('--output-file', () => {
     expect(r.stdout).toMatch(/^alova-ssr-migrate \S+: check \(no files written\)$/m);
     expect(r.stdout).toContain('src/jobs/loop.ts:17:5');
     // The command that fixes it drops the flags that only choose the output (--reporter, --output-file).
-    expect(lastLine(r.stdout)).toBe('Exit 1: --check found 5 files to migrate, 1 security finding and 1 manual-review item. Run `npx alova-ssr-migrate ./src` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link).');
+    expect(lastLine(r.stdout)).toBe('Exit 1: --check found 4 files to migrate, 1 security finding and 1 manual-review item. Run `npx alova-ssr-migrate ./src` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link).');
     // The same document as on stdout without --output-file.
     expect(normaliseSarif(fs.readFileSync(file, 'utf8'), d)).toBe(normaliseSarif(cli(['./src', '--check', '--reporter', 'sarif'], d).stdout, d));
   });
@@ -356,7 +358,7 @@ describe('--output-file', () => {
     const d = reviewProject();
     const r = cli(['./src', '--check', '--reporter', 'json', '--output-file', 'r.json', '--quiet'], d);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('Exit 1: --check found 5 files to migrate, 1 security finding and 1 manual-review item. Run `npx alova-ssr-migrate ./src` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link).\n');
+    expect(r.stdout).toBe('Exit 1: --check found 4 files to migrate, 1 security finding and 1 manual-review item. Run `npx alova-ssr-migrate ./src` to migrate (add --dry to review first). Fix the items listed above (each has a hint and a docs link).\n');
     expect(JSON.parse(fs.readFileSync(path.join(d, 'r.json'), 'utf8')).exitCode).toBe(1);
   });
 });

@@ -99,7 +99,9 @@ describe('modes and exit codes', () => {
     const routes = fs.readFileSync(path.join(d, 'src/routes.ts'), 'utf8');
     expect(routes).toBe(fs.readFileSync(path.join(FIX, 'named-import-arrow.output.ts'), 'utf8').replaceAll('named-import-arrow.ts#', 'src/routes.ts#'));
     expect(fs.existsSync(path.join(d, 'src/alova-request-context.ts'))).toBe(true);
-    expect(fs.existsSync(path.join(d, 'src/alova-request-context.mjs'))).toBe(true);
+    // One module per package: the JavaScript file imports the TypeScript one (no tsconfig builds the package).
+    expect(fs.existsSync(path.join(d, 'src/alova-request-context.mjs'))).toBe(false);
+    expect(fs.readFileSync(path.join(d, 'src/server.js'), 'utf8')).toContain("from './alova-request-context.ts'");
     const after = snapshotTree(d);
     const again = cli(['src'], d);
     expect(again.code).toBe(0);
@@ -221,6 +223,8 @@ describe('bad input never stops the run', () => {
     const d = tempDir();
     const src = fs.readFileSync(path.join(FIX, 'double-quotes-no-semi.input.js'), 'utf8');
     const file = path.join(d, 'api.js');
+    // A "type": "module" package: the ES module imports an .mjs context module, as in the fixture.
+    fs.writeFileSync(path.join(d, 'package.json'), '{ "type": "module" }\n');
     fs.writeFileSync(file, '\uFEFF' + src.replace(/\n/g, '\r\n'));
     fs.chmodSync(file, 0o751);
     const r = cli(['.', '--allow-dirty'], d);

@@ -1384,7 +1384,7 @@ class FileMigration {
     const target = placed && 'base' in placed ? placed.base : (this.options.contextModule ?? path.join(path.dirname(abs), DEFAULT_CONTEXT_BASENAME));
     let rel = toPosix(path.relative(path.dirname(abs), target));
     if (!rel.startsWith('.')) rel = './' + rel;
-    if (flavor !== 'ts') return rel + contextModuleExtension(flavor);
+    if (flavor !== 'ts' || (placed && 'base' in placed && placed.ownExtension)) return rel + contextModuleExtension(flavor);
     // TypeScript: follow the file's own convention for relative imports (NodeNext wants `.js`).
     const relative = this.program.body.filter((s: Node) => s.type === 'ImportDeclaration' && /^\.\.?\//.test(s.source.value));
     // .mts/.cts files are always resolved the Node way: the import needs an extension (.js maps to .ts).

@@ -75,7 +75,7 @@ export const rules = {
   'create-context-module': {
     kind: 'edit',
     severity: 'note',
-    description: 'generated the request-context module (one AsyncLocalStorage for the project)',
+    description: 'generated the request-context module (one AsyncLocalStorage for the package)',
   },
   // --- manual review: left unchanged on purpose ---------------------------------------------
   'unsupported-config': {
@@ -153,8 +153,8 @@ export const rules = {
   'context-module-flavour': {
     kind: 'manual-review',
     severity: 'error',
-    description: "the file cannot import its package's request-context module (a JavaScript file in a package whose module is TypeScript, or a module of a flavour the file cannot load)",
-    hint: "Convert the file to TypeScript (or the package's other migrated files to JavaScript), then re-run; a package gets one context module.",
+    description: "the file cannot import its package's request-context module: a JavaScript file in a package whose TypeScript a tsconfig builds without it (no allowJs), so the built code would not hold the module",
+    hint: "Convert the file to TypeScript, or let the tsconfig that builds the package compile it (allowJs and include), then re-run; a package gets one context module.",
   },
   'context-module-placement': {
     kind: 'manual-review',
