@@ -127,7 +127,8 @@ export class ContextPlacer {
     const compiledByTs = new Set(files.filter((f) => kinds.get(f) !== 'ts' && this.governingOf(f).some((g) => g.config.config.compilerOptions?.allowJs)));
     const tsFiles = files.filter((f) => kinds.get(f) === 'ts');
     const noTscBuild = this.governingAll(tsFiles).every((g) => !g.emits);
-    const jsWithTs = (f: string) => compiledByTs.has(f) || noTscBuild;
+    // The package's own tsconfig counts too, whether or not this run has TypeScript importers.
+    const jsWithTs = (f: string) => compiledByTs.has(f) || (noTscBuild && !this.emittingTsconfigAbove(f, pkg));
     const usable = (flavor: ContextFlavor) => files.filter((f) => canImport(kinds.get(f)!, flavor) || (flavor === 'ts' && jsWithTs(f)));
 
     let abs: string | null = null;
@@ -143,7 +144,10 @@ export class ContextPlacer {
       if (broken) return { error: `--context-module ${this.rel(abs)}: ${broken}` };
     } else {
       // A module generated earlier wins when it is still valid: one module per package, across runs.
-      const reuse = existing.find((e) => usable(e.flavor).length && !this.violation(e.abs, usable(e.flavor)));
+      // Even when none of this run's importers can load it (they are then reported): a second
+      // flavour would split the package's request store.
+      const valid = existing.filter((e) => !this.violation(e.abs, usable(e.flavor)));
+      const reuse = valid.find((e) => usable(e.flavor).length) ?? valid[0];
       flavor = reuse?.flavor ?? packageFlavor([...kinds.values()]);
       abs = reuse?.abs ?? null;
       if (!abs) {
@@ -290,6 +294,13 @@ export class ContextPlacer {
     }
     this.governing.set(file, out);
     return out;
+  }
+
+  /** Is there a tsconfig that emits (tsconfig.json or a sibling) at or above the file, inside its package? */
+  private emittingTsconfigAbove(file: string, pkg: string): boolean {
+    const p = this.tsconfigIn(path.dirname(file));
+    if (!p || !isInside(p, pkg)) return false;
+    return [p, ...this.siblingConfigs(path.dirname(p))].some((c) => this.readGoverning(c)?.emits);
   }
 
   private readonly tsconfigByDir = new Map<string, string | null>();

@@ -102,7 +102,9 @@ describe('a workspaces monorepo migrated from its root (`.`)', () => {
 
   it('reports the JavaScript factory of the TypeScript package and leaves it unchanged', () => {
     expect(fs.readFileSync(path.join(dir, 'packages/mixed/src/legacy.js'), 'utf8')).toBe(fs.readFileSync(path.join(INPUT, 'packages/mixed/src/legacy.js'), 'utf8'));
-    expect(report.notes.join('\n')).toMatch(/packages\/mixed\/src\/legacy\.js#legacyApi: .*not migrated .*context-module-flavour/);
+    const items = report.files.flatMap((f) => f.items).filter((i) => i.ruleId === 'context-module-flavour');
+    expect(items.map((i) => `${i.file}:${i.line}:${i.col}`)).toEqual(['packages/mixed/src/legacy.js:5:10']);
+    expect(items[0].message).toMatch(/packages\/mixed\/src\/alova-request-context\.ts \(TypeScript\), which this JavaScript file cannot import/);
   });
 
   for (const pkg of ['packages/api-ts', 'packages/mixed']) {
