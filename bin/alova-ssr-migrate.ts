@@ -40,6 +40,7 @@ interface Flags {
   baseline?: string;
   writeBaseline?: string;
   changedSince?: string;
+  assumeServer?: boolean;
 }
 
 const EXAMPLES = `
@@ -110,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--baseline <file>', 'ignore the review items recorded in this baseline file')
     .option('--write-baseline <file>', 'record the current review items in this file')
     .option('--changed-since <ref>', 'only files changed since this git ref')
+    .option('--assume-server', 'also migrate factories with no evidence either way (none that they run per request on a server, none that they do not)')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -183,6 +185,7 @@ async function main(argv: string[]): Promise<void> {
     onOutput: flags.print ? (file, output) => outputs.set(file.file, output) : undefined,
     interrupt,
     reportTargets: [flags.outputFile, flags.writeBaseline].filter((f): f is string => !!f),
+    assumeServer: !!flags.assumeServer,
     onProgress: showProgress
       ? (done, total) => {
           if (total < 200) return;

@@ -72,6 +72,23 @@ export interface ReviewItem {
   fix?: { description: string; range?: { start: Position; end: Position }; replacement?: string };
 }
 
+/**
+ * A createAlova factory the run left alone because it is not per-request server code (a test,
+ * browser, universal, CLI or module-load factory, or no evidence either way). Not an item: it
+ * asks nothing of the user, and the summary only counts these by reason.
+ */
+export interface LeftAloneRecord {
+  file: string;
+  line: number;
+  col: number;
+  /** The factory's name, when it has one. */
+  factory: string | null;
+  /** One of transforms/lib/classify.ts LeftAloneReason: `test-file`, `browser-code`, `universal-code`, `cli`, `module-load`, `no-evidence`, `directive`. */
+  reason: string;
+  /** The evidence that decided, one line. */
+  why: string;
+}
+
 export interface FileRecord {
   file: string;
   status: FileStatus;
@@ -83,6 +100,8 @@ export interface FileRecord {
   linesRemoved: number;
   edits: EditRecord[];
   items: ReviewItem[];
+  /** Factories left alone in this file (not per-request server code). */
+  leftAlone: LeftAloneRecord[];
   /** The unified diff of the change (only in memory; json includes it only with --diff in the report). */
   diff?: string;
   /** Project-level counters contributed by this file. */
@@ -114,6 +133,8 @@ export interface Summary {
   warnings: number;
   /** Items suppressed by --baseline. */
   baselined: number;
+  /** Factories left alone because they are not per-request server code, by reason. */
+  leftAlone: { total: number; byReason: Record<string, number> };
   ruleCounts: Record<string, number>;
   timings: PhaseTimings;
 }

@@ -50,6 +50,8 @@ export interface RunOptions {
   contextModule: string | null;
   alovaMajor?: 2 | 3;
   changedSince?: string;
+  /** Migrate factories with no evidence either way (docs/what-is-left-alone.md). */
+  assumeServer?: boolean;
   /** Worker threads (`--workers`); undefined: ALOVA_SSR_MIGRATE_WORKERS, else chosen from cores and files. */
   workers?: number;
   onProgress?: (done: number, total: number) => void;
@@ -252,6 +254,8 @@ export async function run(options: RunOptions): Promise<RunReport> {
     alovaMajor: options.alovaMajor ?? detectAlovaMajor(projectRoot),
     tsImportSuffix: needParse ? relativeImportSuffix(projectRoot) : '',
     alovaVersion: needParse ? installedAlovaVersion(projectRoot) : undefined,
+    // Classification hook: facts for transforms/lib/classify.ts (what is per-request server code).
+    project: needParse ? (await import('./project-facts.js')).projectFacts(projectRoot, candidates, options.assumeServer === true) : undefined,
   };
   timings.analyseMs = performance.now() - t;
 
@@ -296,6 +300,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
     const record = fileRecord(c.rel, outcome.output === null ? 'unchanged' : options.mode === 'apply' ? 'changed' : 'would-change');
     record.edits = outcome.output === null ? [] : outcome.edits;
     record.items = outcome.items;
+    record.leftAlone = outcome.leftAlone;
     record.factoriesMigrated = outcome.output === null ? 0 : outcome.factoriesMigrated;
     if (outcome.output !== null) {
       const d = unifiedDiff(c.rel, c.text, outcome.output);
@@ -396,7 +401,7 @@ function importsContext(outcome: TransformOutcome | undefined): boolean {
 }
 
 function fileRecord(rel: string, status: FileRecord['status']): FileRecord {
-  return { file: rel, status, linesAdded: 0, linesRemoved: 0, edits: [], items: [], factoriesMigrated: 0 };
+  return { file: rel, status, linesAdded: 0, linesRemoved: 0, edits: [], items: [], leftAlone: [], factoriesMigrated: 0 };
 }
 
 function summarise(files: FileRecord[], timings: Summary['timings']): Summary {
@@ -413,6 +418,7 @@ function summarise(files: FileRecord[], timings: Summary['timings']): Summary {
     securityFindings: 0,
     warnings: 0,
     baselined: 0,
+    leftAlone: { total: 0, byReason: {} },
     ruleCounts: {},
     timings,
   };
@@ -434,6 +440,10 @@ function summarise(files: FileRecord[], timings: Summary['timings']): Summary {
     }
     // A file-level reason that is also an item (unsupported-encoding) counts once.
     if (f.reasonRuleId && !f.items.some((i) => i.ruleId === f.reasonRuleId)) count(f.reasonRuleId);
+    for (const l of f.leftAlone) {
+      s.leftAlone.total++;
+      s.leftAlone.byReason[l.reason] = (s.leftAlone.byReason[l.reason] ?? 0) + 1;
+    }
   }
   return s;
 }

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { parseTsconfig } from 'get-tsconfig';
-import type { EditRecord, ReviewItem } from './records.js';
+import type { EditRecord, LeftAloneRecord, ReviewItem } from './records.js';
 import { type MigrateOptions, TransformParseError, migrateSource } from '../transforms/ssr-singleton.js';
 import { PERSISTENT_RULES } from '../transforms/lib/rules.js';
 import { isRegularFile } from './prefilter.js';
@@ -33,6 +33,7 @@ export type TransformOutcome =
       output: string | null;
       edits: EditRecord[];
       items: ReviewItem[];
+      leftAlone: LeftAloneRecord[];
       factoriesMigrated: number;
       contextFlavor: ContextFlavor | null;
     }
@@ -81,6 +82,7 @@ export function transformFile(input: TransformInput, options: MigrateOptions, st
     output: result.output,
     edits: result.edits,
     items: result.items,
+    leftAlone: result.leftAlone,
     factoriesMigrated: result.factoriesMigrated,
     contextFlavor: result.contextFlavor,
   };

@@ -44,6 +44,8 @@ function put(root: string, rel: string, text: string | Buffer): void {
 }
 
 const BROKEN = "import { createAlova } from 'alova';\nexport function f( {\n";
+/** A server app's manifest (it depends on express, on no UI framework): its factories are per-request server code. */
+const SERVER_PKG = '{ "name": "p", "private": true, "dependencies": { "express": "^5.1.0" } }\n';
 const PLAIN = 'export const add = (a: number, b: number) => a + b;\n';
 
 /**
@@ -52,7 +54,8 @@ const PLAIN = 'export const add = (a: number, b: number) => a + b;\n';
  */
 function reviewProject(opts: { broken?: boolean } = {}): string {
   const d = tempDir();
-  put(d, 'package.json', '{ "name": "p", "private": true, "type": "module" }\n');
+  // A server app (it depends on express, on no UI framework): its factories are per-request server code.
+  put(d, 'package.json', '{ "name": "p", "private": true, "type": "module", "dependencies": { "express": "^5.1.0" } }\n');
   put(d, 'src/routes.ts', fixture('named-import-arrow.input.ts'));
   put(d, 'src/server.js', fixture('direct-in-handler.input.js'));
   put(d, 'src/api/users.ts', fixture('fixed-id.input.ts'));
@@ -368,7 +371,7 @@ describe('--output-file', () => {
 describe('--reporter github with $GITHUB_STEP_SUMMARY', () => {
   it('annotations on stdout (at most 10 per level), the markdown appended to the summary file', async () => {
     const d = tempDir();
-    put(d, 'package.json', '{ "name": "p", "private": true }\n');
+    put(d, 'package.json', SERVER_PKG);
     for (let i = 0; i < 12; i++) put(d, `src/r${String(i).padStart(2, '0')}.ts`, fixture('named-import-arrow.input.ts'));
     put(d, 'src/loop.ts', fixture('review-request-ttl.input.ts'));
     const summary = path.join(tempDir(), 'step_summary.md');
@@ -420,6 +423,7 @@ describe('--reporter github with $GITHUB_STEP_SUMMARY', () => {
 describe('--baseline / --write-baseline', () => {
   function loopProject(): string {
     const d = tempDir();
+    put(d, 'package.json', SERVER_PKG);
     put(d, 'src/jobs/loop.ts', fixture('review-request-ttl.input.ts'));
     put(d, 'src/util.ts', PLAIN);
     return d;
@@ -635,6 +639,7 @@ describe('exit codes for every combination (the text summary ends with the reaso
   /** A project from a list of [path, content]. */
   function proj(files: [string, string][]): string {
     const d = tempDir();
+    put(d, 'package.json', SERVER_PKG);
     for (const [rel, text] of files) put(d, rel, text);
     return d;
   }

@@ -27,7 +27,8 @@ function tempDir(): string {
 function project(): string {
   const d = tempDir();
   fs.mkdirSync(path.join(d, 'src'));
-  fs.writeFileSync(path.join(d, 'package.json'), '{ "name": "p", "private": true, "type": "module" }\n');
+  // A server app (it depends on express, on no UI framework): its factories are per-request server code.
+  fs.writeFileSync(path.join(d, 'package.json'), '{ "name": "p", "private": true, "type": "module", "dependencies": { "express": "^5.1.0" } }\n');
   fs.copyFileSync(path.join(FIX, 'named-import-arrow.input.ts'), path.join(d, 'src/routes.ts'));
   fs.copyFileSync(path.join(FIX, 'direct-in-handler.input.js'), path.join(d, 'src/server.js'));
   fs.writeFileSync(path.join(d, 'src/util.ts'), 'export const add = (a: number, b: number) => a + b;\n');

@@ -46,7 +46,8 @@ export async function me(req) {
 function project(name: string): string {
   const dir = path.join(TMP, name);
   fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
+  // A server app (it depends on express, on no UI framework): its factories are per-request server code.
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module', dependencies: { express: '^5.1.0' } }));
   fs.writeFileSync(path.join(dir, 'src/api.js'), API);
   fs.writeFileSync(path.join(dir, 'src/me.js'), CALLER);
   return dir;

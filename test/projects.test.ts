@@ -5,7 +5,9 @@
  *   fixtures/projects/<case>/output/**   the whole tree after an apply run; the generated context module is a
  *                                        one-line marker there (see CONTEXT_MODULE_MARKER)
  *   fixtures/projects/<case>/items.txt   review items, `file:line:col ruleId` per line
- *   fixtures/projects/<case>/args.json   optional: { "paths": [...], "cache": "off" }
+ *   fixtures/projects/<case>/args.json   optional: { "paths": [...], "cache": "off", "assumeServer": true }
+ *                                        (assumeServer: the case tests how a factory is migrated, not whether its
+ *                                        evidence-free factory is server code; see fixtures/classify)
  *
  * Each case is migrated through the runner (the same code as the CLI) in a temporary copy and
  * checked for: exact output tree, items, that only factory modules (and the generated context
@@ -41,7 +43,7 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off' | 'shared' }): Promise<RunReport> {
+function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off' | 'shared'; assumeServer?: boolean }): Promise<RunReport> {
   return run({
     paths: args.paths ?? ['.'],
     cwd: dir,
@@ -52,6 +54,7 @@ function migrate(dir: string, args: { paths?: string[]; cache?: 'request' | 'off
     allowDirty: true,
     cache: args.cache ?? 'request',
     contextModule: null,
+    assumeServer: args.assumeServer,
   });
 }
 
@@ -146,7 +149,7 @@ describe('--check decides like apply (it skips the second verification run)', ()
       const c = path.join(TMP, `agree-check-${t.name.replace(/\W/g, '_')}`);
       copy(a);
       copy(c);
-      const base = { paths: t.args.paths ?? ['.'], extensions: DEFAULT_EXTENSIONS, ignore: [], gitignore: true, allowDirty: true, cache: t.args.cache ?? 'request', contextModule: null };
+      const base = { paths: t.args.paths ?? ['.'], extensions: DEFAULT_EXTENSIONS, ignore: [], gitignore: true, allowDirty: true, cache: t.args.cache ?? 'request', contextModule: null, assumeServer: t.args.assumeServer };
       const applied = await run({ ...base, cwd: a, mode: 'apply' });
       const checked = await run({ ...base, cwd: c, mode: 'check' });
       expect(norm(checked)).toEqual(norm(applied));

@@ -63,6 +63,14 @@ function discoverCases(): Case[] {
 
 const cases = discoverCases();
 
+/**
+ * These fixtures test HOW a factory is migrated, so they run as `--assume-server` does: a factory
+ * with no evidence either way is taken for server code. WHETHER a factory is server code is tested
+ * by the classification corpus (fixtures/classify, test/classify.test.ts); counter-evidence (a
+ * module-load-only factory, browser globals) still applies here.
+ */
+const SERVER = { project: { assumeServer: true } };
+
 /** The file path the transform sees: `<dir>/<case><ext>`, so ids read `<case><ext>#name`. */
 const virtualPath = (c: Case) => path.join(c.dir, c.name + c.ext);
 
@@ -95,7 +103,7 @@ describe('fixtures', () => {
 
   for (const c of cases) {
     describe(`${c.transform}/${c.name}${c.ext}`, () => {
-      const run = (text: string) => migrateSource(text, virtualPath(c), { root: c.dir, ...(c.options as object) });
+      const run = (text: string) => migrateSource(text, virtualPath(c), { root: c.dir, ...SERVER, ...(c.options as object) });
 
       it(c.output === null ? 'is left unchanged' : 'produces the expected output', () => {
         const r = run(c.input);
@@ -218,7 +226,7 @@ describe('plain jscodeshift can run the transform', () => {
       fs.writeFileSync(file, c.input);
       const r = spawnSync(
         process.execPath,
-        [path.join(REPO, 'node_modules/jscodeshift/bin/jscodeshift.js'), '-t', path.join(REPO, 'dist/cjs/transforms/ssr-singleton.js'), '--run-in-band', '--parser=ts', `--root=${tmp}`, file],
+        [path.join(REPO, 'node_modules/jscodeshift/bin/jscodeshift.js'), '-t', path.join(REPO, 'dist/cjs/transforms/ssr-singleton.js'), '--run-in-band', '--parser=ts', `--root=${tmp}`, '--assumeServer=true', file],
         { encoding: 'utf8' },
       );
       expect(r.status).toBe(0);
@@ -230,7 +238,7 @@ describe('plain jscodeshift can run the transform', () => {
 });
 
 describe('transform unit cases (valid = untouched, invalid = reported)', () => {
-  const run = (code: string, file = 'x.ts') => migrateSource(code, path.join(os.tmpdir(), file), { root: os.tmpdir() });
+  const run = (code: string, file = 'x.ts') => migrateSource(code, path.join(os.tmpdir(), file), { root: os.tmpdir(), ...SERVER });
 
   it('reports a name conflict instead of shadowing an existing helper', () => {
     const code = `import { createAlova } from 'alova';\nconst provideAlovaContext = 1;\nexport async function h(t: string) {\n  const api = createAlova({ requestAdapter: null as any, beforeRequest(m) { m.config.headers.a = t; } });\n  return await api.Get('/x');\n}\n`;
@@ -265,7 +273,7 @@ describe('transform unit cases (valid = untouched, invalid = reported)', () => {
   it('preserves CRLF line endings and a BOM', () => {
     const c = cases.find((x) => x.name === 'named-import-arrow')!;
     const crlf = '\uFEFF' + c.input.replace(/\n/g, '\r\n');
-    const r = migrateSource(crlf, virtualPath(c), { root: c.dir });
+    const r = migrateSource(crlf, virtualPath(c), { root: c.dir, ...SERVER });
     expect(r.output).toBe('\uFEFF' + c.output!.replace(/\n/g, '\r\n'));
   });
 

@@ -32,7 +32,7 @@
  */
 import path from 'node:path';
 import { NodePath } from 'ast-types';
-import type { EditRecord, ReviewItem } from '../src/records.js';
+import type { EditRecord, LeftAloneRecord, ReviewItem } from '../src/records.js';
 import { lineExcerpt, positionAt } from '../src/records.js';
 import {
   type Node,
@@ -56,6 +56,7 @@ import { type CodeStyle, detectStyle, quoteString } from './lib/style.js';
 import { type TextEdit, EditConflictError, applyEdits, applyEditsDetailed, indentOfLineAt, lineStartsIn, mapOffset, startsLine } from './lib/text-edits.js';
 import { parseFile } from './lib/parsers.js';
 import type { ContextTarget } from '../src/context-placement.js';
+import { type ProjectFacts, type Verdict, NO_PROJECT_FACTS, classifyFactory, fileLeftAlone, fileSignalsOf } from './lib/classify.js';
 import { AstIndex } from './lib/ast-index.js';
 
 export { rules, patternNames };
@@ -84,6 +85,8 @@ export interface MigrateOptions {
   tsImportSuffix?: '' | '.js';
   /** The installed alova version, when known (3.0.0 - 3.0.2 read baseURL before beforeRequest). */
   alovaVersion?: string;
+  /** Project facts for the classifier (package.json, server callers found by the index); missing keys default to none. */
+  project?: Partial<ProjectFacts>;
 }
 
 export interface MigrateResult {
@@ -94,6 +97,8 @@ export interface MigrateResult {
   factoriesMigrated: number;
   /** The context module flavour this file imports (the CLI generates it), or null. */
   contextFlavor: ContextFlavor | null;
+  /** Factories left alone because they are not per-request server code (transforms/lib/classify.ts). */
+  leftAlone: LeftAloneRecord[];
 }
 
 export class TransformParseError extends Error {
@@ -123,7 +128,7 @@ class FactoryBlocked extends Error {}
 const MATCHER_APIS = /\b(invalidateCache|setCache|queryCache|hitCacheBySource|useFetcher|matchSnapshot|hitSource)\b|\.snapshots\.match\b/;
 
 function unchangedResult(): MigrateResult {
-  return { output: null, edits: [], items: [], factoriesMigrated: 0, contextFlavor: null };
+  return { output: null, edits: [], items: [], factoriesMigrated: 0, contextFlavor: null, leftAlone: [] };
 }
 
 export function migrateSource(source: string, filePath: string, options: MigrateOptions = {}): MigrateResult {
@@ -200,13 +205,18 @@ class FileMigration {
   run(): MigrateResult {
     this.parse();
     const calls = this.findCreateAlovaCalls();
-    const perRequest = calls.filter((p) => isPerRequest(p));
+    // --- classification hook (transforms/lib/classify.ts) ---------------------------------------
+    // Only per-request server code is migrated. What is left alone gets no change and no blocking
+    // item, only a left-alone record (counted in the summary) and, for universal code, advice.
+    const classified = this.classifyFactories(calls.filter((p) => isPerRequest(p) || inClassField(p)));
+    if (classified.wholeFile) return { ...unchangedResult(), items: classified.items, leftAlone: classified.leftAlone };
+    const perRequest = calls.filter((p) => isPerRequest(p) && classified.migrate.has(p.node));
     // A class field initialiser runs once per object (`new C()` per request): not module level.
-    const classFields = calls.filter((p) => !isPerRequest(p) && inClassField(p));
+    const classFields = calls.filter((p) => !isPerRequest(p) && inClassField(p) && classified.migrate.has(p.node));
     const unsafe = calls.filter((p) => !isPerRequest(p) && !inClassField(p)).map((p) => ({ path: p, problems: this.singletonProblems(p) })).filter((u) => u.problems.length);
     // Reported whatever else happens to the file (the code is left as it is): see the rule.
     const shareItems = this.methodConfigItems();
-    if (perRequest.length === 0 && unsafe.length === 0 && classFields.length === 0) return { ...unchangedResult(), items: shareItems };
+    if (perRequest.length === 0 && unsafe.length === 0 && classFields.length === 0) return { ...unchangedResult(), items: [...classified.items, ...shareItems], leftAlone: classified.leftAlone };
 
     this.style = detectStyle(this.text, this.ast.style);
     this.collectTemplateRanges();
@@ -233,7 +243,7 @@ class FileMigration {
         // Every factory needs the import, so the file stays unchanged. Findings that are true of
         // the code as it is (security, persistent warnings) and the factories' own blockers stay.
         const keep = this.items.filter((i) => i.kind === 'security' || (i.kind === 'manual-review' && i.severity === 'error'));
-        return { ...unchangedResult(), items: [...keep, this.item(err.ruleId, err.node, err.detail), ...shareItems] };
+        return { ...unchangedResult(), items: [...keep, this.item(err.ruleId, err.node, err.detail), ...classified.items, ...shareItems], leftAlone: classified.leftAlone };
       }
       throw err;
     }
@@ -258,7 +268,8 @@ class FileMigration {
     return {
       output: output === this.text ? null : output,
       edits: output === this.text ? [] : this.records,
-      items: [...this.items, ...shareItems],
+      items: [...this.items, ...classified.items, ...shareItems],
+      leftAlone: classified.leftAlone,
       factoriesMigrated: output === this.text ? 0 : this.factoriesMigrated,
       contextFlavor: output === this.text ? null : this.flavor(),
     };
@@ -1485,6 +1496,58 @@ class FileMigration {
     };
   }
 
+  /**
+   * Classification hook: which per-request createAlova calls are server request code. A file that
+   * is surely not (test, 'use client', universal, CLI, a leave directive) is left alone whole.
+   */
+  private classifyFactories(calls: Path[]): { migrate: Set<Node>; leftAlone: LeftAloneRecord[]; items: ReviewItem[]; wholeFile: boolean } {
+    const out = { migrate: new Set<Node>(), leftAlone: [] as LeftAloneRecord[], items: [] as ReviewItem[], wholeFile: false };
+    const project: ProjectFacts = { ...NO_PROJECT_FACTS, ...this.options.project };
+    const file = fileSignalsOf(this.idPath, this.text, this.program);
+    const record = (call: Path, v: Verdict, factory: string | null) => {
+      const pos = positionAt(this.text, call.node.start);
+      out.leftAlone.push({ file: this.displayPath, line: pos.line, col: pos.col, factory, reason: v.reason!, why: v.why });
+      if (v.reason === 'universal-code') out.items.push(this.item('universal-code', call.node, v.why));
+    };
+    const whole = fileLeftAlone(file, project);
+    for (const call of calls) {
+      const fnPath = enclosingFunction(call);
+      const cls = fnPath?.node.kind === 'constructor' ? findClassOf(fnPath) : inClassField(call) ? findClassOf(call) : null;
+      const binding = fnPath && !cls ? factoryBinding(fnPath) : null;
+      const name = binding?.name ?? cls?.node.id?.name ?? null;
+      if (whole) {
+        record(call, whole, name);
+        continue;
+      }
+      const functions: Node[] = [];
+      for (let p = fnPath; p; p = enclosingFunction(p)) functions.push(p.node);
+      const v = classifyFactory(file, { id: name ? `${this.idPath}#${name}` : null, functions, calledOnlyAtModuleLoad: !!binding?.topLevel && this.calledOnlyAtModuleLoad(binding.name, fnPath!.node) }, project);
+      if (v.migrate) out.migrate.add(call.node);
+      else record(call, v, name);
+    }
+    out.wholeFile = !!whole;
+    return out;
+  }
+
+  /**
+   * Every reference to the factory in this file is a call at module top level (and none exports
+   * it or passes it on): the instance is made once per process, not per request.
+   */
+  private calledOnlyAtModuleLoad(name: string, fn: Node): boolean {
+    let calls = 0;
+    for (const id of this.ast.identifiersNamed(name)) {
+      const parent = this.ast.parentOf(id);
+      if (!parent || id === fn.id || (parent.type === 'VariableDeclarator' && parent.id === id && unwrapExpression(parent.init) === fn)) continue;
+      if (parent.type === 'ExportNamedDeclaration' || parent.type === 'ExportDefaultDeclaration') return false;
+      const isCall = (parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.callee === id;
+      if (!isCall) return false;
+      for (let p = this.ast.parentOf(parent); p; p = this.ast.parentOf(p)) if (isFunction(p)) return false;
+      calls++;
+    }
+    const exported = this.ast.parentOf(fn)?.type?.startsWith('Export') || this.ast.parentOf(this.ast.parentOf(this.ast.parentOf(fn)) ?? fn)?.type?.startsWith('Export');
+    return calls > 0 && !exported;
+  }
+
   item(ruleId: RuleId, node: Node, detail?: string): ReviewItem {
     const meta = rules[ruleId] as (typeof rules)[RuleId] & { hint?: string };
     const pos = positionAt(this.text, node?.start ?? 0);
@@ -1733,7 +1796,9 @@ export interface TransformApi {
  * but `report`, and jscodeshift is only needed by whoever runs it this way.
  */
 export default function transformer(file: TransformFileInfo, api: TransformApi, options: MigrateOptions & Record<string, unknown>): string | null {
-  const result = migrateSource(file.source, file.path, options);
+  // `jscodeshift --assumeServer`: per-file runs have no project facts, so no caller can vouch for a factory.
+  const assumeServer = options.assumeServer === true || options.assumeServer === 'true';
+  const result = migrateSource(file.source, file.path, assumeServer ? { ...options, project: { ...options.project, assumeServer } } : options);
   for (const it of result.items) api.report(`${it.file}:${it.line}:${it.col} ${it.ruleId} ${it.message}`);
   return result.output;
 }

@@ -13,6 +13,7 @@
 import type {
   EditRecord,
   FileRecord,
+  LeftAloneRecord,
   PhaseTimings,
   ReviewItem,
   RunReport,
@@ -86,9 +87,11 @@ const FILE_KEYS = [
   'factoriesMigrated',
   'edits',
   'items',
+  'leftAlone',
   'diff',
 ] as const;
 const EDIT_KEYS = ['ruleId', 'file', 'line', 'col', 'endLine', 'endCol', 'after', 'message', 'docs'] as const;
+const LEFT_ALONE_KEYS = ['file', 'line', 'col', 'factory', 'reason', 'why'] as const;
 const ITEM_KEYS = ['ruleId', 'kind', 'severity', 'file', 'line', 'col', 'message', 'excerpt', 'hint', 'docs', 'fix'] as const;
 const SUMMARY_KEYS = [
   'filesScanned',
@@ -103,6 +106,7 @@ const SUMMARY_KEYS = [
   'securityFindings',
   'warnings',
   'baselined',
+  'leftAlone',
   'ruleCounts',
   'timings',
 ] as const;
@@ -114,9 +118,10 @@ const checks: [
   Exhaustive<FileRecord, typeof FILE_KEYS>,
   Exhaustive<EditRecord, typeof EDIT_KEYS>,
   Exhaustive<ReviewItem, typeof ITEM_KEYS>,
+  Exhaustive<LeftAloneRecord, typeof LEFT_ALONE_KEYS>,
   Exhaustive<Summary, typeof SUMMARY_KEYS>,
   Exhaustive<PhaseTimings, typeof TIMING_KEYS>,
-] = [REPORT_KEYS, FILE_KEYS, EDIT_KEYS, ITEM_KEYS, SUMMARY_KEYS, TIMING_KEYS];
+] = [REPORT_KEYS, FILE_KEYS, EDIT_KEYS, ITEM_KEYS, LEFT_ALONE_KEYS, SUMMARY_KEYS, TIMING_KEYS];
 void checks;
 
 /** The key order used for each record type (exported for the schema-sync test). */
@@ -125,6 +130,7 @@ export const JSON_KEY_ORDER = {
   file: FILE_KEYS,
   edit: EDIT_KEYS,
   item: ITEM_KEYS,
+  leftAlone: LEFT_ALONE_KEYS,
   summary: SUMMARY_KEYS,
   timings: TIMING_KEYS,
 } as const;
@@ -163,6 +169,7 @@ function fileJson(file: FileRecord, diffs: boolean): Record<string, Json> {
     if (key === 'diff') return diffs ? value : undefined;
     if (key === 'edits') return [...file.edits].sort(compareEdits).map((e) => pick(e, EDIT_KEYS));
     if (key === 'items') return [...file.items].sort(compareItems).map(itemJson);
+    if (key === 'leftAlone') return [...file.leftAlone].sort((a, b) => a.line - b.line || a.col - b.col).map((r) => pick(r, LEFT_ALONE_KEYS));
     return value;
   });
 }
@@ -171,6 +178,11 @@ function fileJson(file: FileRecord, diffs: boolean): Record<string, Json> {
 export function summaryJson(summary: Summary): Record<string, Json> {
   return pick(summary, SUMMARY_KEYS, (key, value) => {
     if (key === 'timings') return pick(summary.timings, TIMING_KEYS);
+    if (key === 'leftAlone') {
+      const byReason: Record<string, Json> = {};
+      for (const r of Object.keys(summary.leftAlone.byReason).sort(compareStrings)) byReason[r] = summary.leftAlone.byReason[r];
+      return { total: summary.leftAlone.total, byReason };
+    }
     if (key === 'ruleCounts') {
       const sorted: Record<string, Json> = {};
       for (const rule of Object.keys(summary.ruleCounts).sort(compareStrings)) sorted[rule] = summary.ruleCounts[rule];

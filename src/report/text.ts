@@ -145,6 +145,14 @@ function skipReasons(files: FileRecord[]): string {
     .join(', ');
 }
 
+/** `not per-request server code: test-file 12, browser-code 2 (docs/what-is-left-alone.md)`, most frequent first. */
+function leftAloneDetail(byReason: Record<string, number>): string {
+  const parts = Object.entries(byReason)
+    .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
+    .map(([reason, n]) => `${reason} ${n}`);
+  return `factories that are not per-request server code, unchanged: ${parts.join(', ')} (docs/what-is-left-alone.md)`;
+}
+
 export function render(report: RunReport, opts: RenderOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const out: string[] = [];
@@ -178,6 +186,7 @@ export function render(report: RunReport, opts: RenderOptions): string {
     ['Warnings', String(s.warnings)],
   ];
   if (s.baselined > 0) rows.push(['Baselined', String(s.baselined), 'suppressed by --baseline']);
+  if (s.leftAlone.total > 0) rows.push(['Left alone', String(s.leftAlone.total), leftAloneDetail(s.leftAlone.byReason)]);
   rows.push(['Failed', String(s.filesFailed)], ['Elapsed', formatMs(s.timings.totalMs)]);
   const labelW = Math.max(...rows.map((r) => r[0].length));
   const valueW = Math.max(...rows.map((r) => r[1].length));

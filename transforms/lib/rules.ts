@@ -202,6 +202,13 @@ export const rules = {
       'a Method sets its own alova 2 localCache, which alova 2 keys by the instance id: on the shared instance one user would get another user\'s cached response, so migrated instances send it uncached at run time (a Method built with `new Method(...)` is not covered)',
     hint: 'Remove it (or set it to null): a per-user response cannot be cached on a shared alova 2 instance. Upgrade to alova 3 for a request-scoped cache.',
   },
+  'universal-code': {
+    kind: 'warning',
+    severity: 'warning',
+    description:
+      'universal code (a Nuxt plugin or composable, an isomorphic helper) creates an instance per call: left alone, because it is bundled for the browser too (node:async_hooks breaks that bundle) and Nuxt context calls throw at module load',
+    hint: 'Move the per-request server part into server-only code (a Nuxt `.server.ts` plugin, `server/utils`) and re-run; keep one module-level instance for the browser.',
+  },
   'shared-cache': {
     kind: 'warning',
     severity: 'warning',
@@ -235,4 +242,4 @@ export type RuleId = keyof typeof rules;
  * Findings about code the migration leaves as it is: they are reported on every run, migrated code
  * included, so the idempotency check (a second run reports nothing) ignores them.
  */
-export const PERSISTENT_RULES: ReadonlySet<string> = new Set(['method-share-request', 'method-local-cache']);
+export const PERSISTENT_RULES: ReadonlySet<string> = new Set(['method-share-request', 'method-local-cache', 'universal-code']);
