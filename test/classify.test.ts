@@ -135,6 +135,7 @@ describe('classification corpus (fixtures/classify, through the CLI)', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('classify predicates', () => {
+  const sig = (rel: string, text: string) => ({ rel, text, directives: [], imports: importSpecifiers(text) });
   it('isTestFile', () => {
     for (const f of ['test/utils.ts', 'packages/client/test/react/x.tsx', 'src/__tests__/a.ts', 'src/a.test.ts', 'src/a.spec.jsx', 'e2e/login.ts']) expect(isTestFile(f), f).toBe(true);
     for (const f of ['src/testing-utils.ts', 'src/contest.ts', 'server/api/test-route.ts', 'src/latest/a.ts']) expect(isTestFile(f), f).toBe(false);
@@ -148,7 +149,6 @@ describe('classify predicates', () => {
   });
 
   it('universalMarker: Nuxt plugins, Nuxt context calls, #app imports, typeof window; never under server/', () => {
-    const sig = (rel: string, text: string) => ({ rel, text, directives: [], imports: importSpecifiers(text) });
     expect(universalMarker(sig('plugins/a.ts', 'export default defineNuxtPlugin(() => {})'))).toBe('defineNuxtPlugin()');
     expect(universalMarker(sig('utils/a.ts', "import { useNuxtApp } from '#app'"))).toBe('import from #app');
     expect(universalMarker(sig('composables/a.ts', 'const c = useRuntimeConfig()'))).toMatch(/useRuntimeConfig/);
@@ -173,7 +173,6 @@ describe('classify predicates', () => {
   });
 
   it('fileServerEvidence: locations, server-only imports, handler shapes', () => {
-    const sig = (rel: string, text: string) => ({ rel, text, directives: [], imports: importSpecifiers(text) });
     expect(fileServerEvidence(sig('src/a.ts', "import express from 'express'"))).toBe('imports express');
     expect(fileServerEvidence(sig('src/a.ts', "const fs = require('node:fs')"))).toBe('imports node:fs');
     expect(fileServerEvidence(sig('src/a.ts', 'export default defineEventHandler(async (event) => {})'))).toMatch(/h3/);
