@@ -30,6 +30,7 @@ import {
   userDirective,
 } from '../transforms/lib/classify.js';
 import { parseFile } from '../transforms/lib/parsers.js';
+import { type Node, forEachChildNode, isFunction } from '../transforms/lib/ast.js';
 import { migrateSource } from '../transforms/ssr-singleton.js';
 
 const REPO = path.resolve(__dirname, '..');
@@ -58,6 +59,21 @@ function tree(dir: string): Record<string, string> {
     out[path.relative(dir, abs).split(path.sep).join('/')] = fs.readFileSync(abs, 'utf8');
   }
   return out;
+}
+
+/** Nuxt/Nitro context functions: they throw outside a request, so the migration must never hoist them to module load. */
+const CONTEXT_CALLS = new Set(['useRuntimeConfig', 'useAppConfig', 'useRequestHeaders', 'useRequestEvent', 'useNuxtApp', 'useEvent', 'headers', 'cookies']);
+
+/** Calls of CONTEXT_CALLS that run when the module loads (outside every function). */
+function contextCallsAtLoad(text: string, file: string): string[] {
+  const found: string[] = [];
+  const visit = (n: Node) => {
+    if (isFunction(n)) return;
+    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && CONTEXT_CALLS.has(n.callee.name)) found.push(n.callee.name);
+    forEachChildNode(n, visit);
+  };
+  visit(parseFile(text, file).program);
+  return found;
 }
 
 const cases = fs.readdirSync(BASE).filter((c) => fs.existsSync(path.join(BASE, c, 'expected.txt'))).sort();
@@ -96,6 +112,7 @@ describe('classification corpus (fixtures/classify, through the CLI)', () => {
         if (before[f] === undefined) expect(f).toMatch(/^alova-request-context\.(ts|mjs|cjs)$/);
         else expect(serverFiles.has(f) || wiringOnly(f), `${f} changed but is not server code`).toBe(true);
         expect(() => parseFile(after[f], path.join(work, f))).not.toThrow();
+        expect(contextCallsAtLoad(after[f], path.join(work, f)), `${f} calls a framework context function at module load`).toEqual([]);
       }
       for (const f of serverFiles) expect(changed, `${f} was not migrated`).toContain(f);
       // node:async_hooks only ever in the generated context module.
@@ -185,6 +202,10 @@ describe('classify predicates', () => {
     expect(userDirective('// alova-ssr-migrate: server\n')).toBe('server');
     expect(userDirective('/* alova-ssr-migrate:leave */')).toBe('leave');
     expect(userDirective('// alova-ssr-migrate is great')).toBeNull();
+  });
+
+  it('contextCallsAtLoad (the corpus check) finds a hoisted context call and ignores one in a function', () => {
+    expect(contextCallsAtLoad('const c = useRuntimeConfig();\nexport const f = () => useRequestHeaders();\n', 'x.ts')).toEqual(['useRuntimeConfig']);
   });
 
   it('classifyFactory: a caller with server evidence vouches for an evidence-free factory', () => {
