@@ -39,6 +39,8 @@ export interface MigrateOptions {
   changedSince?: string;
   /** Worker threads for parsing, as `--workers` (default: chosen from the cores and the file count). */
   workers?: number;
+  /** Also migrate factories with no evidence either way, as `--assume-server` (docs/what-is-left-alone.md). */
+  assumeServer?: boolean;
 }
 
 /** Runs a migration and resolves to its report. See {@link MigrateOptions} for the defaults. */
@@ -57,10 +59,11 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunReport> 
     alovaMajor: options.alovaVersion,
     changedSince: options.changedSince,
     workers: options.workers,
+    assumeServer: options.assumeServer,
   });
 }
 
 export { VERSION } from './runner.js';
 export { renderReport, type ReporterName, type RenderOptions } from './report/index.js';
 export { rules, ruleDocsUrl, type RuleId, type RuleMeta } from '../transforms/lib/rules.js';
-export type { EditRecord, FileRecord, FileStatus, ItemKind, Mode, Position, ReviewItem, RunReport, Severity, Summary } from './records.js';
+export type { EditRecord, FileRecord, FileStatus, ItemKind, LeftAloneRecord, Mode, Position, ReviewItem, RunReport, Severity, Summary } from './records.js';

@@ -143,7 +143,7 @@ describe('classification corpus (fixtures/classify, through the CLI)', () => {
     const r = spawnSync(process.execPath, [BIN, '.', '--dry'], { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     const lines = r.stdout.split('\n').filter((l) => l.includes('Left alone'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^ {2}Left alone +3 +factories that are not per-request server code, unchanged: test-file 3 \(docs\/what-is-left-alone\.md\)$/);
+    expect(lines[0]).toMatch(/^ {2}Left alone +3 +factories that are not per-request server code, unchanged: test-file 3 \(https:\/\/\S+\/docs\/what-is-left-alone\.md\)$/);
   });
 });
 

@@ -91,7 +91,8 @@ describe('every URL the CLI emits exists as a file of the repository', () => {
   it('in --help, the text report, JSON and SARIF', () => {
     const d = tempDir('asm-docs-');
     fs.mkdirSync(path.join(d, 'src'));
-    fs.writeFileSync(path.join(d, 'package.json'), '{ "name": "p", "private": true }\n');
+    // A server app (it depends on express, on no UI framework): its factories are per-request server code.
+    fs.writeFileSync(path.join(d, 'package.json'), '{ "name": "p", "private": true, "dependencies": { "express": "^5.1.0" } }\n');
     // Edits, manual review, security, warnings and a failed file, so every kind of record is emitted.
     for (const f of ['named-import-arrow.input.ts', 'fixed-id.input.ts', 'env-base-url.input.ts', 'review-await-option.input.ts', 'method-share-request.input.ts']) {
       fs.copyFileSync(path.join(FIX, f), path.join(d, 'src', f.replace('.input', '')));

@@ -31,7 +31,8 @@ beforeAll(() => {
   app = path.join(root, 'app');
   fs.mkdirSync(path.join(app, 'src'), { recursive: true });
   fs.writeFileSync(path.join(app, 'package.json'), '{ "name": "app", "private": true, "type": "module" }\n');
-  fs.copyFileSync(path.join(FIX, 'aliased-import.input.ts'), path.join(app, 'src/api.ts'));
+  // A `*.server.ts` file: server-only code, so its factory is migrated (docs/what-is-left-alone.md).
+  fs.copyFileSync(path.join(FIX, 'aliased-import.input.ts'), path.join(app, 'src/api.server.ts'));
   const inst = sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tgz], app);
   expect(inst.code, inst.stderr).toBe(0);
 }, 240_000);
@@ -49,12 +50,12 @@ describe('the packed tarball, installed into a project', () => {
     expect(v.code).toBe(0);
     expect(v.stdout.trim()).toBe(VERSION);
 
-    const original = fs.readFileSync(path.join(app, 'src/api.ts'), 'utf8');
+    const original = fs.readFileSync(path.join(app, 'src/api.server.ts'), 'utf8');
     const dry = npx('src', '--dry');
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain('+++ b/src/api.ts');
+    expect(dry.stdout).toContain('+++ b/src/api.server.ts');
     expect(lastLine(dry.stdout)).toBe('Dry run: 2 files would change. Run without --dry to apply.');
-    expect(fs.readFileSync(path.join(app, 'src/api.ts'), 'utf8')).toBe(original);
+    expect(fs.readFileSync(path.join(app, 'src/api.server.ts'), 'utf8')).toBe(original);
 
     const check = npx('src', '--check');
     expect(check.code).toBe(1);
@@ -63,7 +64,7 @@ describe('the packed tarball, installed into a project', () => {
     const apply = npx('src');
     expect(apply.code, apply.stdout).toBe(0);
     expect(lastLine(apply.stdout)).toBe('Done: 2 files migrated.');
-    expect(fs.readFileSync(path.join(app, 'src/api.ts'), 'utf8')).toContain('provideAlovaContext(');
+    expect(fs.readFileSync(path.join(app, 'src/api.server.ts'), 'utf8')).toContain('provideAlovaContext(');
     expect(fs.existsSync(path.join(app, 'src/alova-request-context.ts'))).toBe(true);
 
     const again = npx('src', '--check');
@@ -74,7 +75,7 @@ describe('the packed tarball, installed into a project', () => {
   it('exposes a typed programmatic API: migrate() returns the report model', () => {
     const copy = path.join(app, 'api-src');
     fs.mkdirSync(copy, { recursive: true });
-    fs.copyFileSync(path.join(FIX, 'aliased-import.input.ts'), path.join(copy, 'api.ts'));
+    fs.copyFileSync(path.join(FIX, 'aliased-import.input.ts'), path.join(copy, 'api.server.ts'));
     const script = [
       "import { migrate, ruleDocsUrl, renderReport, VERSION } from 'alova-ssr-migrate';",
       "const dry = await migrate({ paths: ['api-src'] });",
@@ -97,7 +98,7 @@ describe('the packed tarball, installed into a project', () => {
       exit: 0,
       // One module per package: api-src/ is in the package the first test migrated, so it imports src/alova-request-context.ts.
       changed: 1,
-      statuses: ['api-src/api.ts:would-change'],
+      statuses: ['api-src/api.server.ts:would-change'],
       edits: true,
       checkExit: 1,
       missing: [2, 'path-not-found'],

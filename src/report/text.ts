@@ -24,6 +24,7 @@ import { countForExit, plural } from '../exit-code.js';
 import type { FileRecord, ReviewItem, RunReport } from '../records.js';
 import type { RenderOptions } from './index.js';
 import { compareItems, compareStrings, sortedFiles } from './json.js';
+import { repositoryFileUrl } from '../../transforms/lib/rules.js';
 
 /** Control characters (except tab) shown in caret notation. */
 export function sanitize(text: string): string {
@@ -150,7 +151,7 @@ function leftAloneDetail(byReason: Record<string, number>): string {
   const parts = Object.entries(byReason)
     .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
     .map(([reason, n]) => `${reason} ${n}`);
-  return `factories that are not per-request server code, unchanged: ${parts.join(', ')} (docs/what-is-left-alone.md)`;
+  return `factories that are not per-request server code, unchanged: ${parts.join(', ')} (${repositoryFileUrl('docs/what-is-left-alone.md')})`;
 }
 
 export function render(report: RunReport, opts: RenderOptions): string {
