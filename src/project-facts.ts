@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PackageFacts, ProjectFacts } from '../transforms/lib/classify.js';
+import { type PackageFacts, type ProjectFacts, fileServerEvidence, importSpecifiers, isTestFile } from '../transforms/lib/classify.js';
+import { readIfMentions } from './prefilter.js';
 import { toPosix } from './discover.js';
 
 /** Dependencies that render UI on the server: there a UI statesHook may run per request. */
@@ -19,11 +20,46 @@ const UI_FRAMEWORKS = ['vue', 'react', 'react-dom', 'svelte', 'solid-js', 'preac
 const SERVER_FRAMEWORKS = [...SSR_FRAMEWORKS, 'express', 'koa', 'fastify', 'hono', 'h3', 'nitropack', '@nestjs/core', '@hapi/hapi', 'elysia', 'restify', 'polka'];
 
 /**
- * Callers are not read (a migration changes only the factory's module), so no server caller is
- * known here: `serverCallers` stays empty and a factory needs evidence of its own or its package's.
+ * `readable`: the other files of the run; they are read again (once) only when a factory module
+ * has no server evidence of its own, to find a caller with server evidence (the factory's file
+ * exports a name that caller mentions). Callers are never changed: this is evidence only.
  */
-export function projectFacts(root: string, relevant: { abs: string }[], assumeServer: boolean): ProjectFacts {
-  return { packages: packagesAbove(root, relevant), serverCallers: {}, assumeServer };
+export function projectFacts(root: string, candidates: { abs: string; text: string }[], readable: { abs: string }[], assumeServer: boolean): ProjectFacts {
+  return { packages: packagesAbove(root, candidates), serverCallers: serverCallers(root, candidates, readable), assumeServer };
+}
+
+/** Names a module exports in place (`export function f`, `export const f =`, `exports.f =`). */
+function exportedNames(text: string): string[] {
+  const out = new Set<string>();
+  const re = /\bexport\s+(?:default\s+)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)|\bexport\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)|\b(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.add(m[1] ?? m[2] ?? m[3]);
+  return [...out];
+}
+
+function serverCallers(root: string, candidates: { abs: string; text: string }[], readable: { abs: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const rel = (abs: string) => toPosix(path.relative(root, abs));
+  const signals = (abs: string, text: string) => ({ rel: rel(abs), text, directives: [], imports: importSpecifiers(text) });
+  // name -> factory ids, only for modules with no server evidence of their own (else nothing to find).
+  const wanted = new Map<string, string[]>();
+  for (const c of candidates) {
+    if (fileServerEvidence(signals(c.abs, c.text)) || !c.text.includes('createAlova')) continue;
+    for (const name of exportedNames(c.text)) wanted.set(name, [...(wanted.get(name) ?? []), `${rel(c.abs)}#${name}`]);
+  }
+  if (!wanted.size) return out;
+  const own = new Set(candidates.map((c) => c.abs));
+  const names = [...wanted.keys()];
+  for (const f of [...candidates, ...readable.filter((r) => !own.has(r.abs))]) {
+    const r = 'text' in f ? { kind: 'match' as const, text: (f as { text: string }).text } : readIfMentions(f.abs, names);
+    if (r.kind !== 'match' || isTestFile(rel(f.abs))) continue;
+    if (!fileServerEvidence(signals(f.abs, r.text))) continue;
+    const identifiers = new Set(r.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+    for (const [name, ids] of wanted) {
+      if (!identifiers.has(name)) continue;
+      for (const id of ids) if (!out[id] && !id.startsWith(`${rel(f.abs)}#`)) out[id] = rel(f.abs);
+    }
+  }
+  return out;
 }
 
 /** The package.json files between each relevant file and the project root (a workspace has several). */

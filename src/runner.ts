@@ -255,7 +255,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
     tsImportSuffix: needParse ? relativeImportSuffix(projectRoot) : '',
     alovaVersion: needParse ? installedAlovaVersion(projectRoot) : undefined,
     // Classification hook: facts for transforms/lib/classify.ts (what is per-request server code).
-    project: needParse ? (await import('./project-facts.js')).projectFacts(projectRoot, candidates, options.assumeServer === true) : undefined,
+    project: needParse ? (await import('./project-facts.js')).projectFacts(projectRoot, candidates, readable, options.assumeServer === true) : undefined,
   };
   timings.analyseMs = performance.now() - t;
 
