@@ -3,10 +3,9 @@
  * cannot know: which SSR, server and UI frameworks each package depends on, and which files its
  * package.json runs as commands. Read once per run, before the transform stage.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { type PackageFacts, type ProjectFacts, fileServerEvidence, importSpecifiers, isTestFile } from '../transforms/lib/classify.js';
-import { readIfMentions } from './prefilter.js';
+import { readIfMentions, readRegularFile } from './prefilter.js';
 import { toPosix } from './discover.js';
 
 /** Dependencies that render UI on the server: there a UI statesHook may run per request. */
@@ -77,7 +76,10 @@ function packagesAbove(root: string, relevant: { abs: string }[]): PackageFacts[
 function readPackage(root: string, dir: string): PackageFacts | null {
   let pkg: Record<string, unknown>;
   try {
-    pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    // Only a regular file is read: a FIFO named package.json would block the run.
+    const text = readRegularFile(path.join(dir, 'package.json'));
+    if (text === null) return null;
+    pkg = JSON.parse(text) as Record<string, unknown>;
   } catch {
     return null; // no (readable) package.json here
   }
