@@ -1204,13 +1204,6 @@ class FileMigration {
   }
 
   /**
-   * The statement a hook runs for a moved option: from the stored value (`expr` null), or by
-   * re-reading the framework's request context (`expr`). alova reads `method.baseURL` and
-   * `method.config.timeout` after beforeRequest (shared/alova-facts.md). A Method whose baseURL the
-   * code already set, or with its own timeout, keeps it, as it did over the instance option; and
-   * `|| ''` is the fallback alova itself applies to a missing baseURL.
-   */
-  /**
    * The spread of a preset that forwards its caller's options (`createServerAlova(options)`
    * spreading `...options`): a parameter of the factory, spread as it is, once. Null otherwise.
    */
@@ -1306,6 +1299,13 @@ class FileMigration {
     );
   }
 
+  /**
+   * The statement a hook runs for a moved option: from the stored value (`expr` null), or by
+   * re-reading the framework's request context (`expr`). alova reads `method.baseURL` and
+   * `method.config.timeout` after beforeRequest (shared/alova-facts.md). A Method whose baseURL the
+   * code already set, or with its own timeout, keeps it, as it did over the instance option; and
+   * `|| ''` is the fallback alova itself applies to a missing baseURL.
+   */
   private movedStatement(key: 'baseURL' | 'timeout', method: string, expr: Node | null): string {
     let value = movedKey(key);
     if (expr) {
