@@ -88,7 +88,7 @@ async function drive(run: (user: string) => Promise<{ user: string | null; faile
 
 describe('migrated server shapes keep every user on their own data (real alova, echoing upstream)', () => {
   it('covers the shapes of issue 9 part 4', () => {
-    expect(cases.map((c) => c.name).sort()).toEqual(['runtime-awaited-factory', 'runtime-cjs-exports', 'runtime-cjs-module-exports', 'runtime-class-this', 'runtime-try-catch']);
+    expect(cases.map((c) => c.name).sort()).toEqual(['runtime-awaited-factory', 'runtime-cjs-exports', 'runtime-cjs-module-exports', 'runtime-class-this', 'runtime-preset-options', 'runtime-try-catch']);
   });
 
   for (const c of cases) {
@@ -103,6 +103,18 @@ describe('migrated server shapes keep every user on their own data (real alova, 
   it('runtime-try-catch: a rejection inside the try is still caught by the caller as written', async () => {
     const { run } = await load(cases.find((c) => c.name === 'runtime-try-catch')!, renderContextModule);
     expect(await run('nobody')).toEqual({ user: 'nobody', failed: 'upstream answered 500' });
+  });
+
+  it('runtime-preset-options: a caller passing an option the shared instance cannot take per call gets a clear error', async () => {
+    const mod = (await load(cases.find((c) => c.name === 'runtime-preset-options')!, renderContextModule)) as unknown as Record<string, (o?: object) => unknown>;
+    for (const key of ['requestAdapter', 'statesHook', 'l1Cache', 'l2Cache', 'id', 'cacheFor', 'shareRequest', 'snapshots']) {
+      expect(() => mod.createServerAlova({ baseURL: 'x', [key]: 1 })).toThrow(`createServerAlova: the option ${key} cannot be passed per call`);
+      expect(() => mod.createTracedAlova({ [key]: 1 })).toThrow(`createTracedAlova: the option ${key} cannot be passed per call`);
+    }
+    // A key the preset sets after the spread overrides the caller's, as before the migration: no error.
+    expect(() => mod.createServerAlova({ cacheLogger: true })).not.toThrow();
+    expect(() => mod.createTracedAlova({ cacheLogger: true })).toThrow('createTracedAlova: the option cacheLogger cannot be passed per call');
+    expect(() => mod.createServerAlova()).not.toThrow();
   });
 
   it('control: the same migrated code with handles that do not keep their own data serves users each other\'s responses', async () => {

@@ -125,6 +125,20 @@ class Blocked extends Error {
 /** Thrown to abandon one factory after every reason against it has been collected. */
 class FactoryBlocked extends Error {}
 
+/**
+ * The options a preset's caller may pass per call (`createServerAlova(options)` spreading
+ * `...options`): alova reads them per request through the Method API and the hooks, so the shared
+ * instance dispatches them from the handle's data. Every other key is an instance setting that one
+ * shared instance cannot vary per call, and the migrated factory throws when a caller passes one:
+ * requestAdapter and statesHook (the instance's transport and UI binding), id (the cache and share
+ * namespace), l1Cache/l2Cache/storageAdapter and cacheFor/localCache (the request-scoped cache the
+ * migration installs, and caching that would cross users), shareRequest (must stay off, see
+ * shared/alova-facts.md), snapshots, cacheLogger, and any key alova adds later.
+ */
+const PRESET_PER_CALL_KEYS = ['baseURL', 'timeout', 'beforeRequest', 'responded'];
+/** The handle's data key that holds a preset's per-call options (like `$baseURL`, not a JS name a factory would use). */
+const PRESET_OPTIONS_KEY = '$options';
+
 const MATCHER_APIS = /\b(invalidateCache|setCache|queryCache|hitCacheBySource|useFetcher|matchSnapshot|hitSource)\b|\.snapshots\.match\b/;
 
 function unchangedResult(): MigrateResult {
@@ -448,8 +462,19 @@ class FileMigration {
     const moved: { key: 'baseURL' | 'timeout'; prop: Node; expr: Node; names: Set<string>; dynamic: boolean; viaStore: boolean }[] = [];
     const keys = new Map<string, Node>();
     let lastSpreadIndex = -1;
+    // A preset that forwards its caller's options: the per-call keys stay in the factory, the rest
+    // is hoisted (see PRESET_PER_CALL_KEYS).
+    const preset = this.forwardedOptionsSpread(cfg, cfgPath, fnPath);
+    const perCall: Node[] = [];
     props.forEach((prop, i) => {
       const propPath = cfgPath.get('properties', i);
+      if (prop === preset) return;
+      if (prop.type === 'SpreadElement' && preset) {
+        // Another spread beside the forwarded options (`...defaults, ...options`): its keys are only
+        // known at run time, so which of them the instance keeps and which a call overrides cannot
+        // be split at build time.
+        return this.block('unknown-spread', prop, 'another spread beside the forwarded options');
+      }
       if (prop.type === 'SpreadElement') {
         lastSpreadIndex = i;
         if (this.capturedIn(propPath, cfg).length) {
@@ -466,6 +491,8 @@ class FileMigration {
       // alova copies the options when the instance is created, which runs a getter at module load.
       if (prop.type === 'ObjectMethod' && (prop.kind === 'get' || prop.kind === 'set')) return this.block('unsupported-config', prop, 'a getter or setter in the options');
       const key = staticKey(prop);
+      // Evaluated per call in the factory, in its place beside the caller's options.
+      if (preset && key && !prop.computed && PRESET_PER_CALL_KEYS.includes(key)) return void perCall.push(prop);
       if (key) keys.set(key, prop);
       if (prop.computed) {
         if (this.capturedIn(propPath.get('key'), cfg).length) this.block('request-dependent-option', prop);
@@ -519,7 +546,7 @@ class FileMigration {
     this.checkLocalTypes(cfg, fnPath);
     // Values computed only from the framework's own request context (Next's next/headers, Nitro's
     // useEvent) are re-evaluated in the hooks at request time: no store and no wrapper needed.
-    const framework = captured.size && !this.selfCapture ? this.frameworkDerived(captured) : null;
+    const framework = captured.size && !this.selfCapture && !preset ? this.frameworkDerived(captured) : null;
     if (this.selfCapture) this.checkSelfAvailable(callPath, fnPath);
     // How each moved option reaches the hook: computed by the factory and stored (when there is a
     // store), or re-read in the hook (framework context, or a pure read of module-level state).
@@ -640,7 +667,17 @@ class FileMigration {
       setOption('shareRequest', 'false');
       if (this.cache !== 'shared') setOption('localCache', 'null');
     }
-    if (append.length) cfgEdits.push(this.appendPropertiesEdit(cfg, append, propIndent));
+    let presetHelper = '';
+    let presetTyped = '';
+    if (preset) {
+      append.unshift(...this.presetDispatchers(storeKey, propIndent));
+      this.needed.add(CONTEXT_EXPORTS.use);
+      // In the place of the spread: removing the last property and appending after it would overlap.
+      const sep = /\n/.test(this.text.slice(cfg.start, cfg.end)) ? `,${this.style.eol}${propIndent}` : ', ';
+      cfgEdits.push({ start: preset.start, end: preset.end, text: append.join(sep) });
+      for (const p of perCall) cfgEdits.push(this.removePropertyEdit(p));
+      this.record('forward-preset-options', preset);
+    } else if (append.length) cfgEdits.push(this.appendPropertiesEdit(cfg, append, propIndent));
     this.record('isolate-instance', call);
 
     // --- build the hoisted declaration --------------------------------------------------------
@@ -659,13 +696,31 @@ class FileMigration {
       calleeText = `${calleeText.slice(0, at)}, ReturnType<typeof ${CONTEXT_EXPORTS.cache}>${calleeText.slice(at)}`;
     }
     const afterText = this.text.slice(cfg.end, call.end);
-    const decl = `const ${instanceName} = ${calleeText}${cfgText}${afterText}${this.semi()}${this.style.eol}${this.style.eol}`;
+    let decl = `const ${instanceName} = ${calleeText}${cfgText}${afterText}${this.semi()}${this.style.eol}${this.style.eol}`;
+    if (preset) {
+      presetHelper = this.uniqueName(`${instanceName}Options`);
+      const after = props.slice(props.indexOf(preset) + 1).map((p) => staticKey(p)).filter((k): k is string => !!k);
+      decl += this.presetCheck(presetHelper, [...new Set([...PRESET_PER_CALL_KEYS, ...after])], fnPath);
+      if (this.flavor() === 'ts') {
+        // Inside the handle's data the hooks would lose alova's parameter types (implicit any):
+        // an identity typed as the instance's own options gives them back.
+        presetTyped = this.uniqueName(`${instanceName}CallOptions`);
+        decl += [
+          `// ${instanceName}'s options for one call, typed as the instance's own.`,
+          `function ${presetTyped}(options: Partial<typeof ${instanceName}.options>) {`,
+          `${this.style.indent}return options${this.semi()}`,
+          '}',
+          '',
+          '',
+        ].join(this.style.eol);
+      }
+    }
     this.hoisted.push({ at: hoistAt, text: decl, callStart: call.start, callEnd: call.end });
     this.record('hoist-instance', call);
     this.factoriesMigrated++;
 
     // --- replace the call and wire the request context -------------------------------------
-    if ((captured.size === 0 && !this.selfCapture) || framework) {
+    if (((captured.size === 0 && !this.selfCapture) || framework) && !preset) {
       // Nothing request-dependent (or only the framework's own request context, re-read by the
       // hooks): no data to record and no wrapper needed. The call still returns a handle, as the
       // per-request instance it replaces: its own cache and snapshots, and per-method
@@ -680,7 +735,9 @@ class FileMigration {
     // A request-dependent baseURL/timeout is computed here, once per factory call as before, and
     // the hook applies it: evaluating it per request would repeat its effects.
     for (const mv of moved) if (captured.has(movedKey(mv.key))) throw new Blocked('name-conflict', mv.prop, movedKey(mv.key));
+    if (preset && captured.has(PRESET_OPTIONS_KEY)) throw new Blocked('name-conflict', preset, PRESET_OPTIONS_KEY);
     const values = [
+      ...(preset ? [`${PRESET_OPTIONS_KEY}: ${presetTyped ? `${presetTyped}(` : ''}${this.perCallOptionsText(cfg, preset, perCall, presetHelper)}${presetTyped ? ')' : ''}`] : []),
       ...captured.keys(),
       ...(this.selfCapture ? [`${this.selfCapture.name}: this`] : []),
       ...moved
@@ -1155,6 +1212,102 @@ class FileMigration {
       return [...out, { start: at, end: at, text: lines.map((l) => eol + inner + l).join(''), order: 1 }];
     }
     return [...out, { start: at, end: at, text: ' ' + lines.join(' '), order: 1 }];
+  }
+
+  /**
+   * The spread of a preset that forwards its caller's options (`createServerAlova(options)`
+   * spreading `...options`): a parameter of the factory, spread as it is, once. Null otherwise.
+   */
+  private forwardedOptionsSpread(cfg: Node, cfgPath: Path, fnPath: Path): Node | null {
+    const found = cfg.properties.filter((prop: Node, i: number) => {
+      if (prop.type !== 'SpreadElement') return false;
+      const arg = unwrapExpression(prop.argument);
+      if (arg.type !== 'Identifier' || !fnPath.node.params.some((p: Node) => patternNames(p).includes(arg.name))) return false;
+      const caps = this.capturedIn(cfgPath.get('properties', i), cfg);
+      return caps.length === 1 && caps[0].node === prop.argument;
+    });
+    return found.length === 1 ? found[0] : null;
+  }
+
+  /**
+   * The shared instance's hooks of a preset: each request applies its own call's baseURL and
+   * timeout the way a moved option is applied (a Method's own value wins), then runs that call's
+   * beforeRequest and responded hooks; without them it behaves as alova's defaults (the response as
+   * it is, a rejection rethrown).
+   */
+  private presetDispatchers(storeKey: string, indent: string): string[] {
+    const { eol, indent: step } = this.style;
+    const i1 = indent + step;
+    const i2 = i1 + step;
+    const use = `${CONTEXT_EXPORTS.use}(${this.q(storeKey)})`;
+    const o = PRESET_OPTIONS_KEY;
+    const semi = this.semi();
+    const lines = (head: string, body: string[], tail: string) => [head, ...body, tail].join(eol);
+    const before = lines(
+      'beforeRequest(method) {',
+      [
+        `${i1}const { ${o} } = ${use}${semi}`,
+        `${i1}if (!method.baseURL) method.baseURL = ${o}.baseURL || ${this.q('')}${semi}`,
+        `${i1}if (method.config.timeout === undefined) method.config.timeout = ${o}.timeout${semi}`,
+        `${i1}return ${o}.beforeRequest?.(method)${semi}`,
+      ],
+      `${indent}}`,
+    );
+    const responded = lines(
+      'responded: {',
+      [
+        `${i1}onSuccess(response, method) {`,
+        `${i2}const { responded } = ${use}.${o}${semi}`,
+        `${i2}const onSuccess = typeof responded === ${this.q('function')} ? responded : responded?.onSuccess${semi}`,
+        `${i2}return onSuccess ? onSuccess(response, method) : response${semi}`,
+        `${i1}},`,
+        `${i1}onError(error, method) {`,
+        `${i2}const onError = ${use}.${o}.responded?.onError${semi}`,
+        `${i2}if (onError) return onError(error, method)${semi}`,
+        `${i2}throw error${semi}`,
+        `${i1}},`,
+        `${i1}onComplete(method) {`,
+        `${i2}return ${use}.${o}.responded?.onComplete?.(method)${semi}`,
+        `${i1}},`,
+      ],
+      `${indent}}`,
+    );
+    return [before, responded];
+  }
+
+  /**
+   * A module-level check the migrated factory runs on its caller's options: a key the shared
+   * instance cannot take per call throws at once, instead of being silently ignored.
+   */
+  private presetCheck(helper: string, allowed: string[], fnPath: Path): string {
+    const { eol, indent: i1 } = this.style;
+    const ts = this.flavor() === 'ts';
+    const semi = this.semi();
+    const label = factoryLabel(fnPath) ?? helper;
+    const message = `${this.q(`${label}: the option `)} + key + ${this.q(' cannot be passed per call, every call shares one alova instance (see alova-ssr-migrate docs/migration.md, presets)')}`;
+    return [
+      `// Options a caller of ${label} may pass per call; the shared instance keeps every other one.`,
+      `function ${helper}${ts ? '<T>' : ''}(options${ts ? ': T' : ''})${ts ? ': T' : ''} {`,
+      `${i1}for (const key of Object.keys(options ?? {})) {`,
+      `${i1}${i1}if (![${allowed.map((k) => this.q(k)).join(', ')}].includes(key)) throw new Error(${message})${semi}`,
+      `${i1}}`,
+      `${i1}return options${semi}`,
+      '}',
+      '',
+      '',
+    ].join(eol);
+  }
+
+  /** The preset's per-call options as the factory evaluates them: its own per-call keys and the caller's, in their order. */
+  private perCallOptionsText(cfg: Node, preset: Node, perCall: Node[], helper: string): string {
+    const edits: TextEdit[] = [];
+    for (const p of cfg.properties) if (p !== preset && !perCall.includes(p)) edits.push(this.removePropertyEdit(p));
+    const arg = preset.argument;
+    edits.push({ start: arg.start, end: arg.end, text: `${helper}(${this.text.slice(arg.start, arg.end)})` });
+    return applyEdits(
+      this.text.slice(cfg.start, cfg.end),
+      edits.map((e) => ({ ...e, start: e.start - cfg.start, end: e.end - cfg.start })),
+    );
   }
 
   /**
@@ -1741,6 +1894,16 @@ function isPureRead(n: Node): boolean {
 }
 
 /** The context key under which the factory stores a moved option's value. */
+/** The name a factory is called by, for messages: its declaration's, or the variable it is assigned to. */
+function factoryLabel(fnPath: Path): string | null {
+  const fn = fnPath.node;
+  if (fn.id?.type === 'Identifier') return fn.id.name;
+  if (fn.key?.type === 'Identifier' && !fn.computed) return fn.key.name;
+  const parent = fnPath.parentPath?.node;
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+  return null;
+}
+
 function movedKey(key: 'baseURL' | 'timeout'): string {
   return `$${key}`;
 }

@@ -62,6 +62,11 @@ export const rules = {
     severity: 'note',
     description: 'request-dependent option moved into beforeRequest through the Method API',
   },
+  'forward-preset-options': {
+    kind: 'edit',
+    severity: 'note',
+    description: "the caller's options (...options) travel in the handle's data: the instance's hooks apply that call's baseURL, timeout, beforeRequest and responded, and the factory throws on any other key",
+  },
   'provide-request-context': {
     kind: 'edit',
     severity: 'note',
@@ -112,7 +117,7 @@ export const rules = {
     kind: 'manual-review',
     severity: 'error',
     description: 'the options spread a request-dependent object of unknown shape',
-    hint: 'List the options explicitly so each can be checked; for a preset that forwards its caller\'s options, take the per-call values (a token, a hook) as named parameters and keep the instance options fixed, then re-run.',
+    hint: 'List the options explicitly so each can be checked, then re-run; a preset may forward its caller\'s options (...options) when that is the only spread.',
   },
   'instance-escapes': {
     kind: 'manual-review',
