@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type TsConfigResult, createFilesMatcher, parseTsconfig } from 'get-tsconfig';
 import { ALWAYS_SKIPPED_DIRS, toPosix } from './discover.js';
+import { isRegularFile, readRegularFile } from './prefilter.js';
 import { CONTEXT_EXPORTS, CONTEXT_MARKER, type ContextFlavor, DEFAULT_CONTEXT_BASENAME, contextModuleExtension } from '../transforms/lib/context-module.js';
 
 /** What one importer is told (MigrateOptions.contextModules): the module to import, or why it cannot. */
@@ -311,7 +312,8 @@ export class ContextPlacer {
     if (hit !== undefined) return hit;
     const own = path.join(dir, 'tsconfig.json');
     const parent = path.dirname(dir);
-    const found = fs.existsSync(own) ? own : parent === dir ? null : this.tsconfigIn(parent);
+    // A regular file only: a FIFO named tsconfig.json would block get-tsconfig's read forever.
+    const found = isRegularFile(own) ? own : parent === dir ? null : this.tsconfigIn(parent);
     this.tsconfigByDir.set(dir, found);
     return found;
   }
@@ -324,7 +326,8 @@ export class ContextPlacer {
     if (!s) {
       s = safeReaddir(dir)
         .filter((n) => /^tsconfig\..+\.json$/.test(n))
-        .map((n) => path.join(dir, n));
+        .map((n) => path.join(dir, n))
+        .filter(isRegularFile);
       this.siblings.set(dir, s);
     }
     return s;
@@ -365,7 +368,8 @@ export class ContextPlacer {
     const hit = this.packageOf.get(dir);
     if (hit !== undefined) return hit;
     const parent = path.dirname(dir);
-    const found = fs.existsSync(path.join(dir, 'package.json')) ? dir : parent === dir ? null : this.packageAt(parent);
+    // A regular file only: a FIFO named package.json is never opened (it would block the read).
+    const found = isRegularFile(path.join(dir, 'package.json')) ? dir : parent === dir ? null : this.packageAt(parent);
     this.packageOf.set(dir, found);
     return found;
   }
@@ -455,10 +459,7 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
+/** Never blocks: special files (a FIFO named package.json) read as absent. */
 function readText(abs: string): string | null {
-  try {
-    return fs.readFileSync(abs, 'utf8');
-  } catch {
-    return null;
-  }
+  return readRegularFile(abs);
 }
