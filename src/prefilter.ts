@@ -86,9 +86,28 @@ export function readIf(abs: string, test: (bytes: Buffer) => boolean): ReadOutco
   }
 }
 
-/** Reads `abs` and reports whether it mentions any of `needles`. */
+/** Reads `abs` and reports whether it mentions any of `needles` (as bytes, anywhere in the file). */
 export function readIfMentions(abs: string, needles: readonly string[]): ReadOutcome {
-  return readIf(abs, (data) => needles.some((n) => data.includes(needle(n))));
+  if (needles.length <= FEW_NEEDLES) return readIf(abs, (data) => needles.some((n) => data.includes(needle(n))));
+  // Many needles (every factory name of a large project): one pass with one compiled alternation
+  // instead of a full scan per needle (227 names x 20,000 files cost 18 s of indexOf). latin1 maps
+  // each byte to one char, and the needles are encoded the same way, so the test is the same bytes test.
+  const re = anyOf(needles);
+  return readIf(abs, (data) => re.test(data.toString('latin1')));
+}
+
+const FEW_NEEDLES = 4;
+const alternations = new Map<string, RegExp>();
+
+function anyOf(needles: readonly string[]): RegExp {
+  const key = needles.join('\0');
+  let re = alternations.get(key);
+  if (!re) {
+    const escaped = needles.map((n) => Buffer.from(n, 'utf8').toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    re = new RegExp(escaped.join('|'));
+    alternations.set(key, re);
+  }
+  return re;
 }
 
 /**
