@@ -23,8 +23,12 @@ afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
  * 300 modules with an exported per-request factory (300 changing files) and 100 callers in other
  * files, which stay as written (the factories return request-bound handles), plus an unrelated file.
  */
+// The generated factories carry no request evidence of their own: a server package (express in its
+// dependencies) is what tells the classifier they run per request (docs/what-is-left-alone.md).
+const SERVER_PACKAGE_JSON = PACKAGE_JSON.replace('"alova": "^3"', '"alova": "^3",\n    "express": "^5"');
+
 function generate(dir: string): void {
-  const files: Record<string, string> = { 'package.json': PACKAGE_JSON, 'src/unrelated.js': 'export const x = 1;\n' };
+  const files: Record<string, string> = { 'package.json': SERVER_PACKAGE_JSON, 'src/unrelated.js': 'export const x = 1;\n' };
   for (let n = 0; n < 300; n++) files[`src/api/api${n}.js`] = apiModule(n);
   for (let n = 0; n < 100; n++) files[`src/routes/r${n}.js`] = callerModule(n);
   writeTree(dir, files);
