@@ -18,6 +18,8 @@ import adapterFetch3213 from 'alova-3213/fetch';
 import * as alova2 from 'alova2';
 import GlobalFetch2 from 'alova2/GlobalFetch';
 import { renderContextModule } from '../transforms/lib/context-module.js';
+// The runtime's one source: the behaviour tests run it as written (the derived flavours: see the end).
+import * as runtime from '../transforms/runtime/alova-request-context';
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -40,9 +42,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(REPO, '.tmp-ctx-'));
-  const file = path.join(dir, 'alova-request-context.mjs');
-  fs.writeFileSync(file, renderContextModule('mjs'));
-  ctx = (await import(file)) as Ctx;
+  ctx = runtime;
   before = (await import(path.join(REPO, 'test/__fixtures__/context-module/before-runtime-gaps.mjs'))) as Ctx;
   server = http.createServer((req, res) => {
     hits++;
@@ -351,12 +351,17 @@ describe('per-method shareRequest: true cannot merge requests of different users
   });
 });
 
+/** The derived text of one flavour, written to a file and loaded as Node loads it (CommonJS through Node's own require). */
+async function loadFlavour(flavor: 'mjs' | 'cjs', name: string): Promise<Ctx> {
+  const file = path.join(dir, `${name}.${flavor}`);
+  fs.writeFileSync(file, renderContextModule(flavor));
+  return (flavor === 'cjs' ? createRequire(import.meta.url)(file) : await import(file)) as Ctx;
+}
+
 describe('the share guard in every flavour calls the hook as alova does (no `this`)', () => {
   for (const flavor of ['mjs', 'cjs'] as const) {
     it(`${flavor}: the user's hook sees this === undefined, and still runs once per request`, async () => {
-      const file = path.join(dir, `flavour-${flavor}.${flavor}`);
-      fs.writeFileSync(file, renderContextModule(flavor));
-      const mod = (flavor === 'cjs' ? createRequire(import.meta.url)(file) : await import(file)) as Ctx;
+      const mod = await loadFlavour(flavor, `flavour-${flavor}`);
       const seen: unknown[] = [];
       const id = `this-${flavor}`;
       const instance = createAlova({
@@ -575,6 +580,43 @@ const serverStatesHook = {
   onMounted: (callback: () => void) => callback(),
   onUnmounted: () => {},
 };
+
+/**
+ * The .mjs and .cjs texts are derived from the TypeScript source (transforms/runtime/derive.mjs):
+ * executed for real on each alova line, they give what the source gives. The scenario takes the
+ * paths a derivation could break: the handle's bound send(), a Method built with `new Method`
+ * (hooks wrapped by isolate), two users at once, the request-scoped cache, and the error outside a request.
+ */
+describe('the derived .mjs and .cjs flavours behave as the TypeScript source, on alova 3.5.5, 3.2.13 and 2.21.5', () => {
+  for (const line of LINES) {
+    for (const flavor of ['mjs', 'cjs'] as const) {
+      it(`${line.label}, ${flavor}`, async () => {
+        const scenario = async (mod: Ctx) => {
+          const { id, provide, instance, completed } = hooked(mod, line, 'object');
+          const user = (name: string) =>
+            mod.runInAlovaContext(async () => {
+              provide('service-token');
+              const api = provide(name);
+              return [await api.Get(`/get-${name}`), await new line.lib.Method('GET', api, `/new-${name}`)];
+            });
+          const users = await Promise.all([user('alice'), user('bob')]);
+          const cache = mod.requestScopedCache(id);
+          const cached = mod.runInAlovaContext(() => (provide('carol'), cache.set('k', 1), cache.get('k')));
+          cache.set('k', 2);
+          const outside = await Promise.resolve(instance.Get('/bare')).then(() => 'sent', (e: Error) => e.message.replace(id, '<id>'));
+          return { users, completed: completed.sort(), cached, outsideStored: cache.get('k'), outside };
+        };
+        const derived = await scenario(await loadFlavour(flavor, `lines-${++uid}`));
+        const source = await scenario(ctx);
+        expect(derived).toEqual(source);
+        // And the source is right, so the comparison is not between two wrong answers.
+        expect(source.users.flat().map((r: { seenBy: string }) => r.seenBy)).toEqual(['alice', 'alice', 'bob', 'bob']);
+        expect(source).toMatchObject({ completed: ['alice', 'alice', 'bob', 'bob'], cached: 1, outsideStored: undefined });
+        expect(source.outside).toMatch(/sent outside its request context/);
+      });
+    }
+  }
+});
 
 /**
  * useSSE does not run on Node by itself: 3.2.13 needs a global EventSource (Node 20 has none) and

@@ -167,8 +167,8 @@ const isolatedOptions = new WeakSet<object>();
  *   identical in-flight requests of different users. alova reads `method.config.shareRequest`
  *   after beforeRequest, so sharing is turned off before and after the original hook runs.
  */
-function isolate(instance: unknown): void {
-  const options = (instance as { options?: Record<string, any> } | null | undefined)?.options;
+function isolate(instance: any): void {
+  const options = instance ? instance.options : undefined;
   if (!options || typeof options !== 'object' || isolatedOptions.has(options)) return;
   isolatedOptions.add(options);
   const hook = options.beforeRequest;
