@@ -32,13 +32,22 @@ const TRAILING_TYPE = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNon
 /** Modifiers that would change the emitted JavaScript (parameter properties, `declare` fields): refused. */
 const UNSUPPORTED_FLAGS = ['accessibility', 'abstract', 'declare', 'readonly', 'definite', 'override'];
 
-/** The TypeScript source as JavaScript: the same text with every type range removed. */
+/** The TypeScript source as JavaScript: the same text with every type range removed. @param {string} source */
 export function stripTypes(source) {
-  const program = parse(source, { sourceType: 'module', plugins: ['typescript'] }).program;
+  const body = statements(parse(source, { sourceType: 'module', plugins: ['typescript'] }).program.body);
   /** @type {Edit[]} */
   const edits = [];
-  for (const statement of program.body) visitStatement(source, statement, edits);
+  for (const statement of body) visitStatement(source, statement, edits);
   return applyEdits(source, edits);
+}
+
+/**
+ * A program's statements as plain nodes: babel's types allow a null start, which a parse of a
+ * whole text (ranges on, the default) never gives.
+ * @param {unknown[]} body @returns {Node[]}
+ */
+function statements(body) {
+  return /** @type {Node[]} */ (body);
 }
 
 /** @param {string} source @param {Node} statement @param {Edit[]} edits */
@@ -94,21 +103,21 @@ function unsupported(node, what = node.type) {
   return new Error(`derive: unsupported TypeScript construct ${what} at line ${node.loc?.start.line}; write it so that removing types leaves JavaScript`);
 }
 
-/** The JavaScript module as CommonJS: imports become require(), `export` goes, a module.exports object ends the file. */
+/** The JavaScript module as CommonJS: imports become require(), `export` goes, a module.exports object ends the file. @param {string} source */
 export function toCommonJs(source) {
-  const program = parse(source, { sourceType: 'module' }).program;
+  const body = statements(parse(source, { sourceType: 'module' }).program.body);
   /** @type {Edit[]} */
   const edits = [];
   /** @type {[local: string, exported: string][]} */
   const names = [];
-  for (const node of program.body) {
+  for (const node of body) {
     if (node.type === 'ImportDeclaration') edits.push([node.start, node.end, requireFor(source, node)]);
     else if (node.type === 'ExportNamedDeclaration') exportFor(source, node, edits, names);
     else if (node.type === 'ExportDefaultDeclaration' || node.type === 'ExportAllDeclaration') throw unsupported(node);
   }
-  const body = applyEdits(source, edits);
+  const js = applyEdits(source, edits);
   const entries = names.map(([local, exported]) => (local === exported ? `  ${local},\n` : `  ${exported}: ${local},\n`));
-  return `${body}${body.endsWith('\n') ? '' : '\n'}\nmodule.exports = {\n${entries.join('')}};\n`;
+  return `${js}${js.endsWith('\n') ? '' : '\n'}\nmodule.exports = {\n${entries.join('')}};\n`;
 }
 
 /** @param {string} source @param {Node} node */
@@ -116,11 +125,11 @@ function requireFor(source, node) {
   const from = source.slice(node.source.start, node.source.end);
   const specifiers = node.specifiers;
   if (specifiers.length === 0) return `require(${from});`;
-  const whole = specifiers.find((s) => s.type !== 'ImportSpecifier');
+  const whole = specifiers.find((/** @type {Node} */ s) => s.type !== 'ImportSpecifier');
   if (whole && specifiers.length > 1) throw unsupported(node, 'default or namespace import beside named ones');
   // A default import of a CommonJS module (node builtins) is its module.exports, as is a namespace.
   if (whole) return `const ${whole.local.name} = require(${from});`;
-  const fields = specifiers.map((s) => (s.imported.name === s.local.name ? s.local.name : `${s.imported.name}: ${s.local.name}`));
+  const fields = specifiers.map((/** @type {Node} */ s) => (s.imported.name === s.local.name ? s.local.name : `${s.imported.name}: ${s.local.name}`));
   return `const { ${fields.join(', ')} } = require(${from});`;
 }
 
@@ -160,7 +169,8 @@ function statementLines(source, node) {
   if (/^[ \t]*$/.test(source.slice(lineStart, start))) start = lineStart;
   const blankAbove = start === 0 || /(^|\n)[ \t]*\r?\n$/.test(source.slice(0, start));
   const below = blankAbove ? /^[ \t]*(?:\r?\n[ \t]*(?=\r?\n|$))*(?:\r?\n)?/ : /^[ \t]*(?:\r?\n)?/;
-  return [start, node.end + below.exec(source.slice(node.end))[0].length];
+  // Both patterns match at least the empty string, so exec never gives null here.
+  return [start, node.end + (below.exec(source.slice(node.end))?.[0].length ?? 0)];
 }
 
 /** @param {string} source @param {Edit[]} edits */
@@ -177,7 +187,7 @@ function applyEdits(source, edits) {
   return out;
 }
 
-/** The three flavours of one TypeScript source. Line ends are normalised to \n (a CRLF checkout must not change the texts). */
+/** The three flavours of one TypeScript source. Line ends are normalised to \n (a CRLF checkout must not change the texts). @param {string} tsSource */
 export function deriveFlavours(tsSource) {
   const ts = tsSource.replace(/\r\n/g, '\n');
   const mjs = stripTypes(ts);
@@ -188,7 +198,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const RUNTIME_SOURCE = path.join(HERE, 'alova-request-context.ts');
 export const GENERATED_MODULE = path.join(HERE, '..', 'lib', 'context-module.generated.ts');
 
-/** The generated module's text: the three flavours as string constants. */
+/** The generated module's text: the three flavours as string constants. @param {{ ts: string, mjs: string, cjs: string }} flavours */
 export function generatedModule(flavours) {
   return [
     '// Generated by transforms/runtime/derive.mjs from transforms/runtime/alova-request-context.ts (npm run build).',
