@@ -8,8 +8,10 @@
 import path from 'node:path';
 import { parseTsconfig } from 'get-tsconfig';
 import type { EditRecord, LeftAloneRecord, ReviewItem } from './records.js';
-import { type MigrateOptions, TransformParseError, migrateSource } from '../transforms/ssr-singleton.js';
+import { type MigrateOptions, TransformParseError, migrate } from '../transforms/ssr-singleton.js';
 import { PERSISTENT_RULES } from '../transforms/lib/rules.js';
+import { idPathOf } from '../transforms/lib/factory-id.js';
+import { findingsToRecords } from './findings.js';
 import { isRegularFile } from './prefilter.js';
 import type { ContextFlavor } from '../transforms/lib/context-module.js';
 
@@ -27,16 +29,20 @@ export interface TransformInput {
   text: string;
 }
 
+/** What one file's transform produced, as records. */
+export interface MigrateSourceResult {
+  /** The migrated text, or null when the file is left unchanged. */
+  output: string | null;
+  edits: EditRecord[];
+  items: ReviewItem[];
+  leftAlone: LeftAloneRecord[];
+  factoriesMigrated: number;
+  /** The context module flavour this file imports (the CLI generates it), or null. */
+  contextFlavor: ContextFlavor | null;
+}
+
 export type TransformOutcome =
-  | {
-      kind: 'ok';
-      output: string | null;
-      edits: EditRecord[];
-      items: ReviewItem[];
-      leftAlone: LeftAloneRecord[];
-      factoriesMigrated: number;
-      contextFlavor: ContextFlavor | null;
-    }
+  | ({ kind: 'ok' } & MigrateSourceResult)
   | { kind: 'failed'; ruleId: 'syntax-error' | 'too-deeply-nested' | 'output-does-not-parse' | 'not-idempotent' | 'internal-error'; reason: string };
 
 /**
@@ -46,6 +52,16 @@ export type TransformOutcome =
 export function isTooDeep(err: unknown): boolean {
   const message = String((err as Error)?.message ?? '');
   return (err instanceof RangeError || err instanceof TransformParseError) && /Maximum call stack size exceeded/.test(message);
+}
+
+/**
+ * Runs the transform on one text and turns its findings into records (paths as `displayPath`, by
+ * default relative to `root`). Throws TransformParseError when the text does not parse.
+ */
+export function migrateSource(source: string, filePath: string, options: MigrateOptions = {}): MigrateSourceResult {
+  const { output, findings, factoriesMigrated, contextFlavor } = migrate(source, filePath, options);
+  const file = options.displayPath ?? idPathOf(options.root ?? process.cwd(), filePath);
+  return { output, ...findingsToRecords(findings, source, output, file), factoriesMigrated, contextFlavor };
 }
 
 const TOO_DEEP = { kind: 'failed', ruleId: 'too-deeply-nested', reason: 'too deeply nested to parse (the parser ran out of stack); left unchanged' } as const;
@@ -65,8 +81,10 @@ export function transformFile(input: TransformInput, options: MigrateOptions, st
   // --check skips the second run: it writes nothing, and a test proves check and apply agree.
   if (result.output !== null && stage.verify !== false) {
     try {
-      const again = migrateSource(result.output, input.abs, opts);
-      if (again.output !== null || !onlyKnownItems(again.items, result.items)) {
+      // Only the items are compared: edits and left-alone records of the second run are not made.
+      const again = migrate(result.output, input.abs, opts);
+      const againItems = findingsToRecords(again.findings.filter((f) => f.kind === 'item'), result.output, null, input.rel).items;
+      if (again.output !== null || !onlyKnownItems(againItems, result.items)) {
         return { kind: 'failed', ruleId: 'not-idempotent', reason: 'a second run would change the output again; the file was left unchanged (please report this)' };
       }
     } catch (err) {
@@ -77,15 +95,7 @@ export function transformFile(input: TransformInput, options: MigrateOptions, st
       return { kind: 'failed', ruleId: 'internal-error', reason: `internal error while verifying: ${oneLine(err)}` };
     }
   }
-  return {
-    kind: 'ok',
-    output: result.output,
-    edits: result.edits,
-    items: result.items,
-    leftAlone: result.leftAlone,
-    factoriesMigrated: result.factoriesMigrated,
-    contextFlavor: result.contextFlavor,
-  };
+  return { kind: 'ok', ...result };
 }
 
 /**

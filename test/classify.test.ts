@@ -31,7 +31,7 @@ import {
 } from '../transforms/lib/classify.js';
 import { parseFile } from '../transforms/lib/parsers.js';
 import { type Node, forEachChildNode, isFunction } from '../transforms/lib/ast.js';
-import { migrateSource } from '../transforms/ssr-singleton.js';
+import { migrateSource } from '../src/transform.js';
 
 const REPO = path.resolve(__dirname, '..');
 const BIN = path.join(REPO, 'dist/bin/alova-ssr-migrate.js');

@@ -16,10 +16,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { migrateSource, ruleIds, rules } from '../transforms/ssr-singleton.js';
+import { ruleIds, rules } from '../transforms/ssr-singleton.js';
 import { PERSISTENT_RULES, ruleDocsUrl } from '../transforms/lib/rules.js';
 import { parseFile } from '../transforms/lib/parsers.js';
-import { onlyKnownItems } from '../src/transform.js';
+import { migrateSource, onlyKnownItems } from '../src/transform.js';
 import { renderContextModule } from '../transforms/lib/context-module.js';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');

@@ -32,13 +32,26 @@
  */
 import path from 'node:path';
 import { NodePath } from 'ast-types';
-import type { EditRecord, LeftAloneRecord, ReviewItem } from '../src/records.js';
-import { lineExcerpt, positionAt } from '../src/records.js';
 import {
   type Node,
   type Path,
   collectPaths,
+  ancestorWithin,
+  containsAwait,
   declarationOf,
+  exprRange,
+  fieldName,
+  findClassOf,
+  findPathOf,
+  importedName,
+  insideNonArrowFunction,
+  isLiteralValue,
+  isPureRead,
+  isRequireCall,
+  isRequireOf,
+  needsParens,
+  walkEager,
+  walkNoFunctions,
   forEachChildNode,
   forEachChildPath,
   enclosingFunction,
@@ -51,11 +64,14 @@ import {
   unwrapExpression,
 } from './lib/ast.js';
 import { CONTEXT_EXPORTS, type ContextFlavor, DEFAULT_CONTEXT_BASENAME, contextModuleExtension } from './lib/context-module.js';
-import { type RuleId, ruleDocsUrl, rules } from './lib/rules.js';
+import { type RuleId, itemKindOf, rules, ruleMessage } from './lib/rules.js';
+import { type EditFinding, type Finding, type ItemFinding, type LeftAloneFinding, shiftFindings } from './lib/findings.js';
+import { factoryId, idPathOf, toPosix } from './lib/factory-id.js';
+import { positionAt } from './lib/positions.js';
 import { type CodeStyle, detectStyle, quoteString } from './lib/style.js';
 import { type TextEdit, EditConflictError, applyEdits, applyEditsDetailed, indentOfLineAt, lineStartsIn, mapOffset, startsLine } from './lib/text-edits.js';
 import { parseFile } from './lib/parsers.js';
-import type { ContextTarget } from '../src/context-placement.js';
+import type { ContextTarget } from './lib/context-target.js';
 import { type ProjectFacts, type Verdict, NO_PROJECT_FACTS, classifyFactory, fileLeftAlone, fileSignalsOf } from './lib/classify.js';
 import { AstIndex } from './lib/ast-index.js';
 
@@ -92,13 +108,11 @@ export interface MigrateOptions {
 export interface MigrateResult {
   /** The migrated text, or null when the file is left unchanged. */
   output: string | null;
-  edits: EditRecord[];
-  items: ReviewItem[];
+  /** Edits, review items and left-alone factories, with offsets into the input (src/findings.ts makes records of them). */
+  findings: Finding[];
   factoriesMigrated: number;
   /** The context module flavour this file imports (the CLI generates it), or null. */
   contextFlavor: ContextFlavor | null;
-  /** Factories left alone because they are not per-request server code (transforms/lib/classify.ts). */
-  leftAlone: LeftAloneRecord[];
 }
 
 export class TransformParseError extends Error {
@@ -141,11 +155,11 @@ const PRESET_OPTIONS_KEY = '$options';
 
 const MATCHER_APIS = /\b(invalidateCache|setCache|queryCache|hitCacheBySource|useFetcher|matchSnapshot|hitSource)\b|\.snapshots\.match\b/;
 
-function unchangedResult(): MigrateResult {
-  return { output: null, edits: [], items: [], factoriesMigrated: 0, contextFlavor: null, leftAlone: [] };
+function unchangedResult(findings: Finding[] = []): MigrateResult {
+  return { output: null, findings, factoriesMigrated: 0, contextFlavor: null };
 }
 
-export function migrateSource(source: string, filePath: string, options: MigrateOptions = {}): MigrateResult {
+export function migrate(source: string, filePath: string, options: MigrateOptions = {}): MigrateResult {
   // The transform only acts on createAlova calls: a file that does not mention it is never parsed
   // (this is what makes plain `jscodeshift -t` runs cheap too).
   if (!source.includes('createAlova')) return unchangedResult();
@@ -153,7 +167,11 @@ export function migrateSource(source: string, filePath: string, options: Migrate
   const text = hasBom ? source.slice(1) : source;
   const m = new FileMigration(text, filePath, options);
   const result = m.run();
-  if (result.output !== null && hasBom) result.output = '\uFEFF' + result.output;
+  if (hasBom) {
+    // The transform saw the text without its BOM: offsets and output are of the file as it is.
+    if (result.output !== null) result.output = '\uFEFF' + result.output;
+    shiftFindings(result.findings, 1);
+  }
   return result;
 }
 
@@ -184,10 +202,8 @@ class FileMigration {
   private program!: Node;
   private style!: CodeStyle;
   private edits: TextEdit[] = [];
-  private records: EditRecord[] = [];
-  /** Original [start, end) offsets of each record, to compute its range in the output. */
-  private recordOffsets: [number, number][] = [];
-  private items: ReviewItem[] = [];
+  private records: EditFinding[] = [];
+  private items: ItemFinding[] = [];
   /** Reasons against the factory being migrated (collected, so that one run lists them all). */
   private blockers: Blocked[] = [];
   /** The factory's `this`, recorded for arrow hooks that read it (the name the hooks use). */
@@ -200,7 +216,6 @@ class FileMigration {
   private ast!: AstIndex;
   private comments: Node[] = [];
   private createAlovaCache: Path[] | null = null;
-  private readonly displayPath: string;
   /** Path relative to the project root: the stable part of every generated instance id. */
   private readonly idPath: string;
   private readonly cache: CacheMode;
@@ -210,9 +225,7 @@ class FileMigration {
     private readonly filePath: string,
     private readonly options: MigrateOptions,
   ) {
-    const root = options.root ?? process.cwd();
-    this.idPath = toPosix(path.relative(path.resolve(root), path.resolve(filePath)) || path.basename(filePath));
-    this.displayPath = options.displayPath ?? this.idPath;
+    this.idPath = idPathOf(options.root ?? process.cwd(), filePath);
     this.cache = options.cache ?? 'request';
   }
 
@@ -223,14 +236,14 @@ class FileMigration {
     // Only per-request server code is migrated. What is left alone gets no change and no blocking
     // item, only a left-alone record (counted in the summary) and, for universal code, advice.
     const classified = this.classifyFactories(calls.filter((p) => isPerRequest(p) || inClassField(p)));
-    if (classified.wholeFile) return { ...unchangedResult(), items: classified.items, leftAlone: classified.leftAlone };
+    if (classified.wholeFile) return unchangedResult([...classified.items, ...classified.leftAlone]);
     const perRequest = calls.filter((p) => isPerRequest(p) && classified.migrate.has(p.node));
     // A class field initialiser runs once per object (`new C()` per request): not module level.
     const classFields = calls.filter((p) => !isPerRequest(p) && inClassField(p) && classified.migrate.has(p.node));
     const unsafe = calls.filter((p) => !isPerRequest(p) && !inClassField(p)).map((p) => ({ path: p, problems: this.singletonProblems(p) })).filter((u) => u.problems.length);
     // Reported whatever else happens to the file (the code is left as it is): see the rule.
     const shareItems = this.methodConfigItems();
-    if (perRequest.length === 0 && unsafe.length === 0 && classFields.length === 0) return { ...unchangedResult(), items: [...classified.items, ...shareItems], leftAlone: classified.leftAlone };
+    if (perRequest.length === 0 && unsafe.length === 0 && classFields.length === 0) return unchangedResult([...classified.items, ...shareItems, ...classified.leftAlone]);
 
     this.style = detectStyle(this.text, this.ast.style);
     this.collectTemplateRanges();
@@ -256,15 +269,15 @@ class FileMigration {
       if (err instanceof Blocked) {
         // Every factory needs the import, so the file stays unchanged. Findings that are true of
         // the code as it is (security, persistent warnings) and the factories' own blockers stay.
-        const keep = this.items.filter((i) => i.kind === 'security' || (i.kind === 'manual-review' && i.severity === 'error'));
-        return { ...unchangedResult(), items: [...keep, this.item(err.ruleId, err.node, err.detail), ...classified.items, ...shareItems], leftAlone: classified.leftAlone };
+        const keep = this.items.filter((i) => itemKindOf(i.ruleId) === 'security' || (itemKindOf(i.ruleId) === 'manual-review' && rules[i.ruleId].severity === 'error'));
+        return unchangedResult([...keep, this.item(err.ruleId, err.node, err.detail), ...classified.items, ...shareItems, ...classified.leftAlone]);
       }
       throw err;
     }
     const { text: output, applied } = edited;
     // Each change record also says where its range is in the migrated file.
-    this.records.forEach((r, i) => {
-      const [start, end] = this.recordOffsets[i];
+    this.records.forEach((r) => {
+      const { start, end } = r;
       let from = mapOffset(applied, start, 'start');
       let to = mapOffset(applied, end, 'end');
       // A pure insertion (the import): the inserted text.
@@ -275,17 +288,14 @@ class FileMigration {
         const at = output.indexOf(moved.text, Math.max(0, mapOffset(applied, moved.at, 'end') - 1));
         if (at >= 0) [from, to] = [at, at + moved.text.trimEnd().length];
       }
-      const s2 = positionAt(output, from);
-      const e2 = positionAt(output, Math.max(from, to));
-      r.after = { line: s2.line, col: s2.col, endLine: e2.line, endCol: e2.col };
+      r.after = { start: from, end: Math.max(from, to) };
     });
+    const changed = output !== this.text;
     return {
-      output: output === this.text ? null : output,
-      edits: output === this.text ? [] : this.records,
-      items: [...this.items, ...classified.items, ...shareItems],
-      leftAlone: classified.leftAlone,
-      factoriesMigrated: output === this.text ? 0 : this.factoriesMigrated,
-      contextFlavor: output === this.text ? null : this.flavor(),
+      output: changed ? output : null,
+      findings: [...(changed ? this.records : []), ...this.items, ...classified.items, ...shareItems, ...classified.leftAlone],
+      factoriesMigrated: changed ? this.factoriesMigrated : 0,
+      contextFlavor: changed ? this.flavor() : null,
     };
   }
 
@@ -318,10 +328,9 @@ class FileMigration {
         if (!/does not match type/.test(String((err as Error)?.message))) throw err;
         reasons = [new Blocked('unsupported-syntax', call.node, String((err as Error).message).split('\n')[0])];
       }
-      const security = this.items.slice(mark.items).filter((i) => i.kind === 'security');
+      const security = this.items.slice(mark.items).filter((i) => itemKindOf(i.ruleId) === 'security');
       this.edits.length = mark.edits;
       this.records.length = mark.records;
-      this.recordOffsets.length = mark.records;
       this.items.length = mark.items;
       this.hoisted.length = mark.hoisted;
       this.needed = mark.needed;
@@ -344,8 +353,8 @@ class FileMigration {
    * `new Method(type, x, url, { ... })`, see the two predicates below. The receiver is not resolved:
    * the option names are alova's own.
    */
-  private methodConfigItems(): ReviewItem[] {
-    const out: ReviewItem[] = [];
+  private methodConfigItems(): ItemFinding[] {
+    const out: ItemFinding[] = [];
     const configs = [
       ...this.ast.calls.map((call) => {
         const callee = unwrapExpression(call.callee);
@@ -446,7 +455,7 @@ class FileMigration {
 
     const major = this.alovaMajor(cfg);
     const instanceName = this.uniqueName(this.baseName(callPath, fnPath));
-    const storeKey = `${this.idPath}#${instanceName}`;
+    const storeKey = factoryId(this.idPath, instanceName);
     const baseIndent = indentOfLineAt(this.text, call.start);
     const cfgEdits: TextEdit[] = [];
     const captured = new Map<string, Capture>();
@@ -1632,34 +1641,20 @@ class FileMigration {
     this.records.push(this.editRecord(ruleId, node.start, node.end, detail));
   }
 
-  private editRecord(ruleId: RuleId, start: number, end: number, detail?: string): EditRecord {
-    this.recordOffsets.push([start, end]);
-    const s = positionAt(this.text, start);
-    const e = positionAt(this.text, end);
-    const meta = rules[ruleId];
-    return {
-      ruleId,
-      file: this.displayPath,
-      line: s.line,
-      col: s.col,
-      endLine: e.line,
-      endCol: e.col,
-      message: detail ? `${meta.description} (${detail})` : meta.description,
-      docs: ruleDocsUrl(ruleId),
-    };
+  private editRecord(ruleId: RuleId, start: number, end: number, detail?: string): EditFinding {
+    return { kind: 'edit', ruleId, start, end, detail };
   }
 
   /**
    * Classification hook: which per-request createAlova calls are server request code. A file that
    * is surely not (test, 'use client', universal, CLI, a leave directive) is left alone whole.
    */
-  private classifyFactories(calls: Path[]): { migrate: Set<Node>; leftAlone: LeftAloneRecord[]; items: ReviewItem[]; wholeFile: boolean } {
-    const out = { migrate: new Set<Node>(), leftAlone: [] as LeftAloneRecord[], items: [] as ReviewItem[], wholeFile: false };
+  private classifyFactories(calls: Path[]): { migrate: Set<Node>; leftAlone: LeftAloneFinding[]; items: ItemFinding[]; wholeFile: boolean } {
+    const out = { migrate: new Set<Node>(), leftAlone: [] as LeftAloneFinding[], items: [] as ItemFinding[], wholeFile: false };
     const project: ProjectFacts = { ...NO_PROJECT_FACTS, ...this.options.project };
     const file = fileSignalsOf(this.idPath, this.text, this.program);
     const record = (call: Path, v: Verdict, factory: string | null) => {
-      const pos = positionAt(this.text, call.node.start);
-      out.leftAlone.push({ file: this.displayPath, line: pos.line, col: pos.col, factory, reason: v.reason!, why: v.why });
+      out.leftAlone.push({ kind: 'leftAlone', start: call.node.start, factory, reason: v.reason!, why: v.why });
       if (v.reason === 'universal-code') out.items.push(this.item('universal-code', call.node, v.why));
     };
     const whole = fileLeftAlone(file, project);
@@ -1674,7 +1669,7 @@ class FileMigration {
       }
       const functions: Node[] = [];
       for (let p = fnPath; p; p = enclosingFunction(p)) functions.push(p.node);
-      const v = classifyFactory(file, { id: name ? `${this.idPath}#${name}` : null, functions, calledOnlyAtModuleLoad: !!binding?.topLevel && this.calledOnlyAtModuleLoad(binding.name, fnPath!.node) }, project);
+      const v = classifyFactory(file, { id: name ? factoryId(this.idPath, name) : null, functions, calledOnlyAtModuleLoad: !!binding?.topLevel && this.calledOnlyAtModuleLoad(binding.name, fnPath!.node) }, project);
       if (v.migrate) out.migrate.add(call.node);
       else record(call, v, name);
     }
@@ -1701,21 +1696,8 @@ class FileMigration {
     return calls > 0 && !exported;
   }
 
-  item(ruleId: RuleId, node: Node, detail?: string): ReviewItem {
-    const meta = rules[ruleId] as (typeof rules)[RuleId] & { hint?: string };
-    const pos = positionAt(this.text, node?.start ?? 0);
-    return {
-      ruleId,
-      kind: meta.kind === 'edit' || meta.kind === 'file' ? 'manual-review' : meta.kind,
-      severity: meta.severity,
-      file: this.displayPath,
-      line: pos.line,
-      col: pos.col,
-      message: detail ? `${meta.description} (${detail})` : meta.description,
-      excerpt: lineExcerpt(this.text, pos.line),
-      hint: meta.hint ?? '',
-      docs: ruleDocsUrl(ruleId),
-    };
+  item(ruleId: RuleId, node: Node, detail?: string): ItemFinding {
+    return { kind: 'item', ruleId, start: node?.start ?? 0, detail };
   }
 }
 
@@ -1723,21 +1705,9 @@ class FileMigration {
 // Pure helpers
 // -------------------------------------------------------------------------------------------------
 
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
-}
 
-function importedName(spec: Node): string {
-  return spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value;
-}
 
-function isRequireCall(n: Node): boolean {
-  return !!n && n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require';
-}
 
-function isRequireOf(n: Node, mod: string): boolean {
-  return isRequireCall(n) && n.arguments.length === 1 && (n.arguments[0].type === 'StringLiteral' || n.arguments[0].type === 'Literal') && n.arguments[0].value === mod;
-}
 
 
 /** Inside a (non-static) class field initialiser, outside any function. */
@@ -1765,34 +1735,10 @@ function isModuleLevelIife(fnPath: Path): boolean {
 }
 
 
-/** Descends through wrapper nodes from `p` to the path of `target`. */
-function findPathOf(p: Path, target: Node): Path {
-  let q = p;
-  while (q.node !== target && q.node && 'expression' in q.node) q = q.get('expression');
-  return q;
-}
 
 
-function insideNonArrowFunction(q: Path, stop: Node): boolean {
-  for (let p = q.parentPath; p && p.node !== stop; p = p.parentPath) {
-    if (isFunction(p.node) && p.node.type !== 'ArrowFunctionExpression') return true;
-  }
-  return false;
-}
 
-/** The nearest ancestor (or self) passing `test`, not looking past the nearest function. */
-function ancestorWithin(p: Path, test: (n: Node) => boolean): Path | null {
-  for (let q: Path | null = p; q; q = q.parentPath) {
-    if (test(q.node)) return q;
-    if (isFunction(q.node)) return null;
-  }
-  return null;
-}
 
-/** The field a path sits in (`arguments` for an argument, not its index). */
-function fieldName(p: Path): string {
-  return typeof p.name === 'number' ? (p.parentPath?.name as string) : (p.name as string);
-}
 
 function stripPrefix(s: string, prefix: string): string {
   return s.startsWith(prefix) ? s.slice(prefix.length) : s;
@@ -1804,23 +1750,7 @@ function nextLineStart(text: string, offset: number): number {
 }
 
 
-/** Visits nodes without entering nested functions (unless `enterFunctions`). */
-function walkNoFunctions(nodes: Node[], visit: (n: Node) => void, enterFunctions = false): void {
-  const rec = (n: Node) => {
-    if (!n || typeof n.type !== 'string') return;
-    visit(n);
-    if (!enterFunctions && isFunction(n)) return;
-    forEachChildNode(n, rec);
-  };
-  nodes.forEach(rec);
-}
 
-/** The parts of the options object evaluated when createAlova runs (outside any function). */
-function walkEager(cfg: Node, visit: (n: Node) => void): void {
-  walkNoFunctions([cfg], (n) => {
-    if (!isFunction(n)) visit(n);
-  });
-}
 
 /** The name and declaring scope of a factory function, and whether it is exported in place. */
 interface FactoryBinding {
@@ -1869,29 +1799,8 @@ function factoryBinding(fnPath: Path): FactoryBinding | null {
   return null;
 }
 
-function containsAwait(node: Node): boolean {
-  let found = false;
-  walkNoFunctions([node], (n) => {
-    if (n.type === 'AwaitExpression') found = true;
-  });
-  return found;
-}
 
-/** A literal (or a template with no substitutions): its value cannot change after load. */
-function isLiteralValue(n: Node): boolean {
-  if (['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NullLiteral'].includes(n.type)) return true;
-  if (n.type === 'TemplateLiteral') return n.expressions.length === 0;
-  return n.type === 'UnaryExpression' && n.operator === '-' && n.argument.type === 'NumericLiteral';
-}
 
-/** Reading it has no effect: no calls, `new`, await, assignments or tagged templates. */
-function isPureRead(n: Node): boolean {
-  let pure = true;
-  walkNoFunctions([n], (x) => {
-    if (['CallExpression', 'OptionalCallExpression', 'NewExpression', 'AwaitExpression', 'YieldExpression', 'AssignmentExpression', 'UpdateExpression', 'TaggedTemplateExpression'].includes(x.type)) pure = false;
-  });
-  return pure;
-}
 
 /** The context key under which the factory stores a moved option's value. */
 /** The name a factory is called by, for messages: its declaration's, or the variable it is assigned to. */
@@ -1908,41 +1817,9 @@ function movedKey(key: 'baseURL' | 'timeout'): string {
   return `$${key}`;
 }
 
-/** The class a constructor belongs to. */
-function findClassOf(ctorPath: Path): Path | null {
-  for (let p: Path | null = ctorPath.parentPath; p; p = p.parentPath) {
-    if (p.node.type === 'ClassDeclaration' || p.node.type === 'ClassExpression') return p;
-  }
-  return null;
-}
 
 
-/** Source range of an expression including its own parentheses. */
-function exprRange(text: string, node: Node): { start: number; end: number } {
-  if (node.extra?.parenthesized && typeof node.extra.parenStart === 'number') {
-    let end = node.end;
-    let depth = 0;
-    // Find the parenthesis that closes parenStart.
-    for (let i = node.extra.parenStart; i < text.length; i++) {
-      if (text[i] === '(') depth++;
-      else if (text[i] === ')') {
-        depth--;
-        if (depth === 0 && i >= node.end) {
-          end = i + 1;
-          break;
-        }
-      }
-    }
-    return { start: node.extra.parenStart, end };
-  }
-  return { start: node.start, end: node.end };
-}
 
-/** `await x ? a : b` would bind await to x only: such arguments need parentheses. */
-function needsParens(n: Node): boolean {
-  if (n.extra?.parenthesized) return false;
-  return !['CallExpression', 'MemberExpression', 'OptionalCallExpression', 'OptionalMemberExpression', 'Identifier', 'NewExpression', 'ThisExpression', 'TemplateLiteral', 'TaggedTemplateExpression', 'ObjectExpression', 'ArrayExpression'].includes(n.type);
-}
 
 /** What jscodeshift passes a transform; typed here so our types do not need jscodeshift's. */
 export interface TransformFileInfo {
@@ -1961,8 +1838,15 @@ export interface TransformApi {
 export default function transformer(file: TransformFileInfo, api: TransformApi, options: MigrateOptions & Record<string, unknown>): string | null {
   // `jscodeshift --assumeServer`: per-file runs have no project facts, so no caller can vouch for a factory.
   const assumeServer = options.assumeServer === true || options.assumeServer === 'true';
-  const result = migrateSource(file.source, file.path, assumeServer ? { ...options, project: { ...options.project, assumeServer } } : options);
-  for (const it of result.items) api.report(`${it.file}:${it.line}:${it.col} ${it.ruleId} ${it.message}`);
+  const result = migrate(file.source, file.path, assumeServer ? { ...options, project: { ...options.project, assumeServer } } : options);
+  const shown = options.displayPath ?? idPathOf(options.root ?? process.cwd(), file.path);
+  const text = file.source.charCodeAt(0) === 0xfeff ? file.source.slice(1) : file.source;
+  for (const f of result.findings) {
+    if (f.kind !== 'item') continue;
+    // Findings index the source as given; the BOM is not a column.
+    const at = positionAt(text, Math.max(0, f.start - (text === file.source ? 0 : 1)));
+    api.report(`${shown}:${at.line}:${at.col} ${f.ruleId} ${ruleMessage(f.ruleId, f.detail)}`);
+  }
   return result.output;
 }
 

@@ -77,16 +77,7 @@ export function forEachChildNode(node: Node, visit: (child: Node) => void): void
   }
 }
 
-const TYPE_CONTEXT_KEYS = new Set([
-  'typeAnnotation',
-  'typeParameters',
-  'typeArguments',
-  'returnType',
-  'superTypeParameters',
-  'implements',
-  'predicate',
-]);
-
+const TYPE_CONTEXT_KEYS = new Set(['typeAnnotation', 'typeParameters', 'typeArguments', 'returnType', 'superTypeParameters', 'implements', 'predicate']);
 
 /** True when this Identifier occurrence reads or writes a binding (not a property name or label). */
 export function isBindingReference(node: Node, parent: Node, key: string): boolean {
@@ -133,7 +124,6 @@ export function staticKey(prop: Node): string | null {
   return null;
 }
 
-/** The Identifier path of every node for which `test` holds, below `path`. */
 /**
  * Calls `visit` with the path of every child node of `p`, skipping type positions (a type
  * annotation never reads a runtime binding). Uses `value`, not `node`: for a child ast-types does
@@ -192,4 +182,127 @@ export function patternNames(node: Node): string[] {
 /** The declaration a module-level statement carries: `export (default) <decl>` -> `<decl>`, else the statement itself. */
 export function declarationOf(st: Node): Node | null {
   return st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? (st.declaration ?? null) : st;
+}
+
+/** Visits nodes without entering nested functions (unless `enterFunctions`). */
+export function walkNoFunctions(nodes: Node[], visit: (n: Node) => void, enterFunctions = false): void {
+  const rec = (n: Node) => {
+    if (!n || typeof n.type !== 'string') return;
+    visit(n);
+    if (!enterFunctions && isFunction(n)) return;
+    forEachChildNode(n, rec);
+  };
+  nodes.forEach(rec);
+}
+
+/** The parts of an options object evaluated when createAlova runs (outside any function). */
+export function walkEager(cfg: Node, visit: (n: Node) => void): void {
+  walkNoFunctions([cfg], (n) => {
+    if (!isFunction(n)) visit(n);
+  });
+}
+
+/** Some node under `node` (not inside a nested function) passes `test`. */
+export function someNoFunctions(node: Node, test: (n: Node) => boolean): boolean {
+  let found = false;
+  walkNoFunctions([node], (n) => {
+    if (!found && test(n)) found = true;
+  });
+  return found;
+}
+
+/** An `await` outside nested functions. */
+export function containsAwait(node: Node): boolean {
+  return someNoFunctions(node, (n) => n.type === 'AwaitExpression');
+}
+
+const EFFECT_TYPES = new Set(['CallExpression', 'OptionalCallExpression', 'NewExpression', 'AwaitExpression', 'YieldExpression', 'AssignmentExpression', 'UpdateExpression', 'TaggedTemplateExpression']);
+
+/** Reading it has no effect: no calls, `new`, await, assignments or tagged templates. */
+export function isPureRead(n: Node): boolean {
+  return !someNoFunctions(n, (x) => EFFECT_TYPES.has(x.type));
+}
+
+/** A literal (or a template with no substitutions): its value cannot change after load. */
+export function isLiteralValue(n: Node): boolean {
+  if (['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NullLiteral'].includes(n.type)) return true;
+  if (n.type === 'TemplateLiteral') return n.expressions.length === 0;
+  return n.type === 'UnaryExpression' && n.operator === '-' && n.argument.type === 'NumericLiteral';
+}
+
+/** Is `q` inside a non-arrow function that is itself below `stop` (its own `this`/`arguments`)? */
+export function insideNonArrowFunction(q: Path, stop: Node): boolean {
+  for (let p = q.parentPath; p && p.node !== stop; p = p.parentPath) {
+    if (isFunction(p.node) && p.node.type !== 'ArrowFunctionExpression') return true;
+  }
+  return false;
+}
+
+/** The nearest ancestor (or self) passing `test`, not looking past the nearest function. */
+export function ancestorWithin(p: Path, test: (n: Node) => boolean): Path | null {
+  for (let q: Path | null = p; q; q = q.parentPath) {
+    if (test(q.node)) return q;
+    if (isFunction(q.node)) return null;
+  }
+  return null;
+}
+
+/** The class a path (a constructor, a field) belongs to. */
+export function findClassOf(p: Path): Path | null {
+  for (let q: Path | null = p.parentPath; q; q = q.parentPath) {
+    if (q.node.type === 'ClassDeclaration' || q.node.type === 'ClassExpression') return q;
+  }
+  return null;
+}
+
+/** The field a path sits in (`arguments` for an argument, not its index). */
+export function fieldName(p: Path): string {
+  return typeof p.name === 'number' ? (p.parentPath?.name as string) : (p.name as string);
+}
+
+/** Descends through wrapper nodes from `p` to the path of `target`. */
+export function findPathOf(p: Path, target: Node): Path {
+  let q = p;
+  while (q.node !== target && q.node && 'expression' in q.node) q = q.get('expression');
+  return q;
+}
+
+/** Source range of an expression including its own parentheses. */
+export function exprRange(text: string, node: Node): { start: number; end: number } {
+  if (!node.extra?.parenthesized || typeof node.extra.parenStart !== 'number') return { start: node.start, end: node.end };
+  let end = node.end;
+  let depth = 0;
+  // Find the parenthesis that closes parenStart.
+  for (let i = node.extra.parenStart; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') {
+      depth--;
+      if (depth === 0 && i >= node.end) {
+        end = i + 1;
+        break;
+      }
+    }
+  }
+  return { start: node.extra.parenStart, end };
+}
+
+const NO_PARENS_NEEDED = new Set(['CallExpression', 'MemberExpression', 'OptionalCallExpression', 'OptionalMemberExpression', 'Identifier', 'NewExpression', 'ThisExpression', 'TemplateLiteral', 'TaggedTemplateExpression', 'ObjectExpression', 'ArrayExpression']);
+
+/** `await x ? a : b` would bind await to x only: such arguments need parentheses. */
+export function needsParens(n: Node): boolean {
+  return !n.extra?.parenthesized && !NO_PARENS_NEEDED.has(n.type);
+}
+
+export function isRequireCall(n: Node): boolean {
+  return !!n && n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require';
+}
+
+/** `require('<mod>')` with one string literal argument. */
+export function isRequireOf(n: Node, mod: string): boolean {
+  return isRequireCall(n) && n.arguments.length === 1 && (n.arguments[0].type === 'StringLiteral' || n.arguments[0].type === 'Literal') && n.arguments[0].value === mod;
+}
+
+/** The exported name of an import specifier (`import { a as b }` -> `a`, also `import { 'a' as b }`). */
+export function importedName(spec: Node): string {
+  return spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value;
 }

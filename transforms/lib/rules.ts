@@ -3,7 +3,14 @@
  * `meta.messages`, the text lives beside the ids, never inline in the logic, and each rule has a
  * documentation page, `docs/rules/<id>.md`, whose absolute URL every record and reporter carries.
  */
-import type { ItemKind, Severity } from '../../src/records.js';
+export type Severity = 'error' | 'warning' | 'note';
+
+/**
+ * - `manual-review`: code the tool left unchanged on purpose;
+ * - `security`: code that shares data between users today;
+ * - `warning`: informational (never fails --check on its own).
+ */
+export type ItemKind = 'manual-review' | 'security' | 'warning';
 
 export interface RuleMeta {
   /** `edit`: a change the tool makes; otherwise the kind of review item it produces. */
@@ -248,3 +255,15 @@ export type RuleId = keyof typeof rules;
  * included, so the idempotency check (a second run reports nothing) ignores them.
  */
 export const PERSISTENT_RULES: ReadonlySet<string> = new Set(['method-share-request', 'method-local-cache', 'universal-code']);
+
+/** A record's message: the rule's description, with the finding's detail in parentheses. */
+export function ruleMessage(ruleId: RuleId, detail?: string): string {
+  const { description } = rules[ruleId];
+  return detail ? `${description} (${detail})` : description;
+}
+
+/** The item kind a rule's findings get (edit and file rules, reported as items, are manual-review). */
+export function itemKindOf(ruleId: RuleId): ItemKind {
+  const { kind } = rules[ruleId];
+  return kind === 'edit' || kind === 'file' ? 'manual-review' : kind;
+}
