@@ -77,6 +77,10 @@ function expectedTree(dir: string): Record<string, string> {
 const items = (r: RunReport) => r.files.flatMap((f) => f.items.map((i) => `${i.file}:${i.line}:${i.col} ${i.ruleId}`)).sort();
 const readLines = (p: string) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8').split('\n').filter(Boolean) : []);
 
+/** A new, empty folder under TMP for one test (a retried test gets a new one too). */
+const freshDir = (label: string) => fs.mkdtempSync(path.join(TMP, `${label.replace(/\W/g, '_')}-`));
+const argsOf = (caseDir: string) => (fs.existsSync(path.join(caseDir, 'args.json')) ? JSON.parse(fs.readFileSync(path.join(caseDir, 'args.json'), 'utf8')) : {});
+
 const cases = fs.readdirSync(BASE).filter((c) => fs.existsSync(path.join(BASE, c, 'input'))).sort();
 
 describe('project fixtures', () => {
@@ -89,16 +93,19 @@ describe('project fixtures', () => {
   for (const name of cases) {
     describe(name, () => {
       const caseDir = path.join(BASE, name);
-      const args = fs.existsSync(path.join(caseDir, 'args.json')) ? JSON.parse(fs.readFileSync(path.join(caseDir, 'args.json'), 'utf8')) : {};
-      const work = path.join(TMP, name);
-      let first: RunReport;
+      const args = argsOf(caseDir);
+      /** Each test migrates its own copy: none reads what another left behind, so they run in any order. */
+      const migrated = async () => {
+        const work = freshDir(name);
+        fs.cpSync(path.join(caseDir, 'input'), work, { recursive: true });
+        return { work, report: await migrate(work, args) };
+      };
 
       it('migrates to exactly the expected tree and items', async () => {
-        fs.cpSync(path.join(caseDir, 'input'), work, { recursive: true });
-        first = await migrate(work, args);
-        expect(first.files.filter((f) => f.status === 'failed')).toEqual([]);
+        const { work, report } = await migrated();
+        expect(report.files.filter((f) => f.status === 'failed')).toEqual([]);
         expect(tree(work)).toEqual(expectedTree(path.join(caseDir, 'output')));
-        expect(items(first)).toEqual(readLines(path.join(caseDir, 'items.txt')).sort());
+        expect(items(report)).toEqual(readLines(path.join(caseDir, 'items.txt')).sort());
       });
 
       it('changes only the modules that create an instance, plus the generated context module: every caller stays as written', () => {
@@ -113,6 +120,7 @@ describe('project fixtures', () => {
       });
 
       it('is idempotent: a second run changes nothing and reports the same items', async () => {
+        const { work, report: first } = await migrated();
         const before = tree(work);
         const second = await migrate(work, args);
         expect(tree(work)).toEqual(before);
@@ -121,7 +129,8 @@ describe('project fixtures', () => {
       });
 
       if (fs.existsSync(path.join(caseDir, 'output', 'tsconfig.json')) && JSON.parse(fs.readFileSync(path.join(caseDir, 'output', 'tsconfig.json'), 'utf8').replace(/\/\/.*$/gm, '').replace(/,(\s*[}\]])/g, '$1')).compilerOptions?.strict) {
-        it('the migrated project type-checks (tsc, real alova types)', () => {
+        it('the migrated project type-checks (tsc, real alova types)', async () => {
+          const { work } = await migrated();
           const r = spawnSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', work], { encoding: 'utf8' });
           expect(r.stdout + r.stderr).toBe('');
           expect(r.status).toBe(0);
@@ -138,15 +147,15 @@ describe('--check decides like apply (it skips the second verification run)', ()
       .map((f) => ({ file: f.file, status: f.status === 'changed' ? 'would-change' : f.status, edits: f.edits, items: f.items, factories: f.factoriesMigrated }))
       .sort((a, b) => (a.file < b.file ? -1 : 1));
   const trees = [
-    ...cases.map((c) => ({ name: `projects/${c}`, dir: path.join(BASE, c, 'input'), args: fs.existsSync(path.join(BASE, c, 'args.json')) ? JSON.parse(fs.readFileSync(path.join(BASE, c, 'args.json'), 'utf8')) : {} })),
+    ...cases.map((c) => ({ name: `projects/${c}`, dir: path.join(BASE, c, 'input'), args: argsOf(path.join(BASE, c)) })),
     { name: 'example-app', dir: path.join(REPO, 'fixtures/example-app'), args: {} },
     { name: 'ssr-singleton inputs', dir: path.join(REPO, 'fixtures/ssr-singleton'), args: {}, only: /\.input\./ },
   ];
   for (const t of trees) {
     it(t.name, async () => {
       const copy = (dest: string) => fs.cpSync(t.dir, dest, { recursive: true, filter: (src) => !('only' in t) || fs.statSync(src).isDirectory() || (t as { only: RegExp }).only.test(src) });
-      const a = path.join(TMP, `agree-apply-${t.name.replace(/\W/g, '_')}`);
-      const c = path.join(TMP, `agree-check-${t.name.replace(/\W/g, '_')}`);
+      const a = freshDir(`agree-apply-${t.name}`);
+      const c = freshDir(`agree-check-${t.name}`);
       copy(a);
       copy(c);
       const base = { paths: t.args.paths ?? ['.'], extensions: DEFAULT_EXTENSIONS, ignore: [], gitignore: true, allowDirty: true, cache: t.args.cache ?? 'request', contextModule: null, assumeServer: t.args.assumeServer };

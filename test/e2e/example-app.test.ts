@@ -161,26 +161,32 @@ describeIsolatedApp('hand-written isolated singleton (reference)', () => ({
 }));
 
 // (c) the real thing: the example app migrated by the built CLI.
-let exampleMigration: { dir: string; changed: string[] } | undefined;
-describeIsolatedApp('example app migrated by `alova-ssr-migrate <dir> --allow-dirty`', () => {
+type ExampleMigration = Prepared & { dir?: string; changed: string[] };
+let exampleMigration: ExampleMigration | undefined;
+/** Migrates a copy of the example app once, for whichever suite below asks first (they may run in any order). */
+function migratedExample(): ExampleMigration {
+  if (exampleMigration) return exampleMigration;
   const build = ensureCliBuilt();
-  if (!build.ok) return { ok: false, reason: build.reason };
+  if (!build.ok) return (exampleMigration = { ok: false, reason: build.reason, changed: [] });
   const dir = copyFixture(FIXTURES.exampleApp, 'example-app-migrated');
   tmpDirs.push(dir);
   const m = migrateWithCli(dir);
-  exampleMigration = { dir, changed: m.changed ?? [] };
-  return { ...m, serverModule: m.ok ? join(dir, 'src/server.js') : undefined };
-});
+  return (exampleMigration = { ...m, dir, changed: m.changed ?? [], serverModule: m.ok ? join(dir, 'src/server.js') : undefined });
+}
+describeIsolatedApp('example app migrated by `alova-ssr-migrate <dir> --allow-dirty`', migratedExample);
 
 describe('the example app migration touches only the factory', () => {
   it("changes the factory's module and adds the context module, nothing else", () => {
-    expect(exampleMigration, 'the migration above did not run').toBeDefined();
-    expect([...exampleMigration!.changed].sort()).toEqual(['alova-request-context.mjs', join('src', 'server.js')]);
+    const m = migratedExample();
+    expect(m.ok, `${m.reason}\n${m.stdout ?? ''}\n${m.stderr ?? ''}`).toBe(true);
+    expect([...m.changed].sort()).toEqual(['alova-request-context.mjs', join('src', 'server.js')]);
   });
 
   it('leaves every caller in that module exactly as written (the routes after the factory are byte-identical)', () => {
+    const m = migratedExample();
+    expect(m.ok, `${m.reason}\n${m.stdout ?? ''}\n${m.stderr ?? ''}`).toBe(true);
     const before = readFileSync(join(FIXTURES.exampleApp, 'src/server.js'), 'utf8');
-    const after = readFileSync(join(exampleMigration!.dir, 'src/server.js'), 'utf8');
+    const after = readFileSync(join(m.dir!, 'src/server.js'), 'utf8');
     const routes = (text: string) => text.slice(text.indexOf('export function createServer('));
     expect(routes(before).length).toBeGreaterThan(200);
     expect(routes(after)).toBe(routes(before));
