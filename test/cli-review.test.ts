@@ -7,31 +7,15 @@
  * Nothing is mocked: temp directories, real git, the real binary. Run `npm run build` first.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSarifSchema } from './helpers/sarif-schema.js';
-
-const REPO = path.resolve(__dirname, '..');
-const BIN = path.join(REPO, 'dist/bin/alova-ssr-migrate.js');
-const FIX = path.join(REPO, 'fixtures/ssr-singleton');
-const temps: string[] = [];
-
-afterAll(() => {
-  for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
-});
+import { BIN, FIX, REPO, cli, tempDir } from './helpers/cli.js';
 
 // ---- helpers ------------------------------------------------------------------------------------
-
-function tempDir(): string {
-  // realpath: on macOS /tmp is a symlink, and the CLI reports paths relative to the real cwd.
-  const d = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'asm-review-')));
-  temps.push(d);
-  return d;
-}
 
 function fixture(name: string): string {
   return fs.readFileSync(path.join(FIX, name), 'utf8');
@@ -63,23 +47,6 @@ function reviewProject(opts: { broken?: boolean } = {}): string {
   put(d, 'src/util.ts', PLAIN);
   if (opts.broken) put(d, 'src/legacy/broken.ts', BROKEN);
   return d;
-}
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI without a TTY (pipes), NO_COLOR and CI set, like a CI job. */
-function cli(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Result {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, NO_COLOR: '1', CI: '1', GITHUB_STEP_SUMMARY: undefined, FORCE_COLOR: undefined, ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function lastLine(out: string): string {

@@ -3,25 +3,10 @@
  * is written and what is not, bad input, and file details (CRLF, BOM, permissions).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
-
-const REPO = path.resolve(__dirname, '..');
-const BIN = path.join(REPO, 'dist/bin/alova-ssr-migrate.js');
-const FIX = path.join(REPO, 'fixtures/ssr-singleton');
-const temps: string[] = [];
-
-afterAll(() => {
-  for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'asm-cli-'));
-  temps.push(d);
-  return d;
-}
+import { describe, expect, it } from 'vitest';
+import { BIN, FIX, REPO, cli, tempDir } from './helpers/cli.js';
 
 /** A small project: two migratable files, one file without alova, one with a review item. */
 function project(): string {
@@ -34,15 +19,6 @@ function project(): string {
   fs.writeFileSync(path.join(d, 'src/util.ts'), 'export const add = (a: number, b: number) => a + b;\n');
   fs.copyFileSync(path.join(FIX, 'review-request-ttl.input.ts'), path.join(d, 'src/loop.ts'));
   return d;
-}
-
-function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function snapshotTree(dir: string): Record<string, string> {
