@@ -216,15 +216,13 @@ describe('classify predicates', () => {
     expect(classifyFactory(file, factory, NO_PROJECT_FACTS)).toMatchObject({ migrate: false, reason: 'no-evidence' });
   });
 
-  it('per-file transform (no project facts): a factory with no evidence is left alone with a record and no item', () => {
-    const code =
-      "import { createAlova } from 'alova';\nfunction make(token) {\n  return createAlova({ requestAdapter: null, beforeRequest(m) { m.config.headers.a = token; } });\n}\nexport async function me(t) {\n  return await make(t).Get('/me');\n}\n";
-    const r = migrateSource(code, path.join(os.tmpdir(), 'lib/make.js'), { root: os.tmpdir() });
-    expect(r.output).toBeNull();
-    expect(r.items).toEqual([]);
-    expect(r.leftAlone).toEqual([{ file: 'lib/make.js', line: 3, col: 10, factory: 'make', reason: 'no-evidence', why: 'nothing says it runs per request on a server' }]);
-    // The control: the same code, forced, is migrated (so the test above can fail).
-    const forced = migrateSource(code, path.join(os.tmpdir(), 'lib/make.js'), { root: os.tmpdir(), project: { assumeServer: true } });
+  it('per-file transform (no project facts): the control of fixtures/ssr-singleton/left-alone-no-evidence', () => {
+    // That fixture runs without --assume-server and expects its factory left alone, with a record
+    // and no item (its .left-alone.txt). Forced, the same code is migrated: so that fixture can fail.
+    const dir = path.join(REPO, 'fixtures/ssr-singleton');
+    const code = fs.readFileSync(path.join(dir, 'left-alone-no-evidence.input.js'), 'utf8');
+    const forced = migrateSource(code, path.join(dir, 'left-alone-no-evidence.js'), { root: dir, project: { assumeServer: true } });
+    expect(forced.leftAlone).toEqual([]);
     expect(forced.output).not.toBeNull();
   });
 });

@@ -5,7 +5,8 @@
  *   fixtures/<transform>/<case>.input.<ext>     the code before
  *   fixtures/<transform>/<case>.output.<ext>    the code after (absent: the file must stay unchanged)
  *   fixtures/<transform>/<case>.items.txt       expected review items, `line:col ruleId` per line (absent: none)
- *   fixtures/<transform>/<case>.options.json    transform options (e.g. {"cache": "off"})
+ *   fixtures/<transform>/<case>.options.json    transform options (e.g. {"cache": "off"}; {"project": {}} drops --assume-server)
+ *   fixtures/<transform>/<case>.left-alone.txt  factories left alone, `line:col factory reason why` per line (absent: none)
  *
  * Every pair is also checked for idempotency (output -> output changes nothing and reports nothing)
  * and that the output re-parses with the file's own parser. All migrated TypeScript outputs are
@@ -33,8 +34,11 @@ interface Case {
   input: string;
   output: string | null;
   items: string[];
+  leftAlone: string[];
   options: Record<string, unknown>;
 }
+
+const lines = (text: string | null) => (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
 
 function discoverCases(): Case[] {
   const cases: Case[] = [];
@@ -53,7 +57,8 @@ function discoverCases(): Case[] {
         dir,
         input: read(f)!,
         output: read(`${name}.output${ext}`),
-        items: (read(`${name}.items.txt`) ?? '').split('\n').map((l) => l.trim()).filter(Boolean),
+        items: lines(read(`${name}.items.txt`)),
+        leftAlone: lines(read(`${name}.left-alone.txt`)),
         options: JSON.parse(read(`${name}.options.json`) ?? '{}'),
       });
     }
@@ -109,7 +114,7 @@ describe('fixtures', () => {
     const dir = path.join(FIXTURES, 'ssr-singleton');
     const files = fs.readdirSync(dir);
     const orphans = files.filter((f) => {
-      const m = /^(.*)\.(?:output\.[a-z]+|items\.txt|options\.json)$/.exec(f);
+      const m = /^(.*)\.(?:output\.[a-z]+|items\.txt|left-alone\.txt|options\.json)$/.exec(f);
       return m && !files.some((g) => g.startsWith(`${m[1]}.input.`));
     });
     expect(orphans).toEqual([]);
@@ -132,6 +137,10 @@ describe('fixtures', () => {
           expect(i.docs).toBe(ruleDocsUrl(i.ruleId));
           expect(i.excerpt.length).toBeGreaterThan(0);
         }
+      });
+
+      it('leaves alone exactly the expected factories (not per-request server code)', () => {
+        expect(run(c.input).leftAlone.map((l) => `${l.line}:${l.col} ${l.factory} ${l.reason} ${l.why}`)).toEqual(c.leftAlone);
       });
 
       if (c.output !== null) {
