@@ -2,7 +2,7 @@
 // (a) the unmigrated app is isolated but creates one alova instance per request;
 // (b) a hand-written naive singleton leaks responses across users (proves the check can fail);
 // (c) the app migrated by the built CLI is isolated AND creates at most one instance per process.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // @ts-expect-error plain ESM helper without type declarations
@@ -12,7 +12,8 @@ import { startApp } from './harness/app-process.mjs';
 // @ts-expect-error plain ESM helper without type declarations
 import { createClient, runConcurrent, runSequential, summarize, lostPosts, STEP_NAMES } from './harness/load.mjs';
 // @ts-expect-error plain ESM helper without type declarations
-import { FIXTURES, copyFixture, ensureCliBuilt, migrateWithCli, removeDir } from './harness/prepare.mjs';
+import { FIXTURES, copyFixture, ensureCliBuilt, migrateWithCli } from './harness/prepare.mjs';
+import { e2eLifecycle } from '../helpers/e2e-lifecycle.js';
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 const SEQUENTIAL = 60; // requests, users and routes rotating
@@ -40,28 +41,17 @@ async function drive(app: App, upstream: Upstream) {
   }
 }
 
-let upstream: Upstream;
-const apps: App[] = [];
-const tmpDirs: string[] = [];
-
-beforeAll(async () => {
-  upstream = await startUpstream({ minDelayMs: 2, maxDelayMs: 8 });
-});
-
-afterAll(async () => {
-  await Promise.allSettled(apps.map((a) => a.close()));
-  await upstream?.close();
-  for (const d of tmpDirs) removeDir(d);
-});
+const env = e2eLifecycle<Upstream, App>();
+const { apps, tmpDirs } = env;
 
 describe('unmigrated example app (one createAlova per request)', () => {
   let run: Awaited<ReturnType<typeof drive>>;
 
   beforeAll(async () => {
-    const app = await startApp({ serverModule: join(FIXTURES.exampleApp, 'src/server.js'), upstreamUrl: upstream.url });
+    const app = await startApp({ serverModule: join(FIXTURES.exampleApp, 'src/server.js'), upstreamUrl: env.upstream.url });
     apps.push(app);
     expect(app.ready.createAlovaCalls).toBe(0);
-    run = await drive(app, upstream);
+    run = await drive(app, env.upstream);
   }, 40_000);
 
   it('answers every concurrent user with their own identity on identical URLs', () => {
@@ -82,9 +72,9 @@ describe('naive singleton (hand-written, alova defaults)', () => {
   let run: Awaited<ReturnType<typeof drive>>;
 
   beforeAll(async () => {
-    const app = await startApp({ serverModule: join(FIXTURES.naiveSingleton, 'src/server.js'), upstreamUrl: upstream.url });
+    const app = await startApp({ serverModule: join(FIXTURES.naiveSingleton, 'src/server.js'), upstreamUrl: env.upstream.url });
     apps.push(app);
-    run = await drive(app, upstream);
+    run = await drive(app, env.upstream);
   }, 40_000);
 
   it('is caught by the cross-user checker (the check can fail)', () => {
@@ -112,10 +102,10 @@ function describeIsolatedApp(title: string, prepare: () => Prepared) {
     beforeAll(async () => {
       prepared = prepare();
       if (!prepared.ok || !prepared.serverModule) return;
-      const app = await startApp({ serverModule: prepared.serverModule, upstreamUrl: upstream.url });
+      const app = await startApp({ serverModule: prepared.serverModule, upstreamUrl: env.upstream.url });
       apps.push(app);
       readyCalls = app.ready.createAlovaCalls;
-      run = await drive(app, upstream);
+      run = await drive(app, env.upstream);
     }, 50_000);
 
     function needRun() {

@@ -10,7 +10,7 @@
 //      same request-context plumbing as the migrated apps, MUST show cross-user responses.
 // Express 4 runs the unchanged Express fixture with `import express from 'express'` resolved to the
 // `express4` devDependency (npm:express@4) by the harness loader (`aliases`).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 // @ts-expect-error plain ESM helper without type declarations
@@ -20,7 +20,8 @@ import { startApp } from './harness/app-process.mjs';
 // @ts-expect-error plain ESM helper without type declarations
 import { createClient, runConcurrent, runSequential, summarize, lostPosts } from './harness/load.mjs';
 // @ts-expect-error plain ESM helper without type declarations
-import { FIXTURES, copyFixture, ensureCliBuilt, migrateWithCli, removeDir } from './harness/prepare.mjs';
+import { FIXTURES, copyFixture, ensureCliBuilt, migrateWithCli } from './harness/prepare.mjs';
+import { e2eLifecycle } from '../helpers/e2e-lifecycle.js';
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 const SEQUENTIAL = 36; // requests one at a time, users and routes rotating (exercises the GET cache)
@@ -120,22 +121,12 @@ function pick(body: unknown) {
   return { item: b.item, qty: b.qty };
 }
 
-let upstream: Upstream;
-const apps: App[] = [];
-const tmpDirs: string[] = [];
 /** What each run observed, printed once at the end (numbers for docs/frameworks-e2e.md). */
 const observed: Record<string, unknown>[] = [];
-
-beforeAll(async () => {
-  upstream = await startUpstream({ minDelayMs: 2, maxDelayMs: 8 });
-});
-
-afterAll(async () => {
-  await Promise.allSettled(apps.map((a) => a.close()));
-  await upstream?.close();
-  for (const d of tmpDirs) removeDir(d);
+const env = e2eLifecycle<Upstream, App>(() => {
   if (observed.length > 0) console.log(`[frameworks e2e]\n${observed.map((o) => JSON.stringify(o)).join('\n')}`);
 });
+const { apps, tmpDirs } = env;
 
 function note(label: string, run: Run, extra: Record<string, unknown> = {}) {
   observed.push({
@@ -176,10 +167,10 @@ for (const v of VARIANTS) {
       let ready: { createAlovaCalls: number; framework: string; loadedPackages: string[] };
 
       beforeAll(async () => {
-        const app = await startApp({ serverModule: join(v.fixture, 'src/app.js'), upstreamUrl: upstream.url, framework: v.framework, aliases: v.aliases });
+        const app = await startApp({ serverModule: join(v.fixture, 'src/app.js'), upstreamUrl: env.upstream.url, framework: v.framework, aliases: v.aliases });
         apps.push(app);
         ready = app.ready;
-        run = await drive(app, upstream, v.steps, { perUserBody: true });
+        run = await drive(app, env.upstream, v.steps, { perUserBody: true });
         note(`${v.name} unmigrated`, run, { createAlovaAtStartup: ready.createAlovaCalls, loaded: ready.loadedPackages });
       }, 40_000);
 
@@ -227,10 +218,10 @@ for (const v of VARIANTS) {
           prepared = { ...prepared, ok: false, reason: 'the CLI did not write alova-request-context.mjs' };
         }
         if (!prepared.ok) return;
-        app = await startApp({ serverModule: join(dir, 'src/app.js'), upstreamUrl: upstream.url, framework: v.framework, aliases: v.aliases });
+        app = await startApp({ serverModule: join(dir, 'src/app.js'), upstreamUrl: env.upstream.url, framework: v.framework, aliases: v.aliases });
         apps.push(app);
         readyCalls = app.ready.createAlovaCalls;
-        run = await drive(app, upstream, v.steps, { perUserBody: true });
+        run = await drive(app, env.upstream, v.steps, { perUserBody: true });
         note(`${v.name} migrated`, run, { createAlovaAtStartup: readyCalls, loaded: app.ready.loadedPackages, changed: prepared.changed });
       }, 60_000);
 
@@ -280,10 +271,10 @@ for (const n of NAIVE) {
     let run: Run;
 
     beforeAll(async () => {
-      const app = await startApp({ serverModule: join(n.fixture, 'src/app.js'), upstreamUrl: upstream.url, framework: n.framework });
+      const app = await startApp({ serverModule: join(n.fixture, 'src/app.js'), upstreamUrl: env.upstream.url, framework: n.framework });
       apps.push(app);
       // Identical bodies for every user: shareRequest merges identical concurrent POSTs.
-      run = await drive(app, upstream, n.steps, { perUserBody: false });
+      run = await drive(app, env.upstream, n.steps, { perUserBody: false });
       note(`${n.name} naive singleton`, run);
     }, 40_000);
 
