@@ -1,15 +1,16 @@
 /**
  * How a migrated file imports the generated context module: the relative path from the file to the
  * module, the extension of its flavour, and, for TypeScript, the `.js` suffix NodeNext resolution
- * wants. Tested through the public entry points only (migrateSource for the transform's options,
- * migrate() for the tsconfig a project run reads), so the tests survive moves of the code behind them.
+ * wants. Tested through the public entry points only (the transform entry's migrate() for its
+ * options, the package's migrate() for the tsconfig a project run reads), so the tests survive moves
+ * of the code behind them.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type MigrateOptions, migrateSource } from '../transforms/ssr-singleton.js';
-import { migrate } from '../src/index.js';
+import { type MigrateOptions, migrate } from '../transforms/ssr-singleton.js';
+import { migrate as migrateProject } from '../src/index.js';
 
 const ROOT = path.join(os.tmpdir(), 'asm-specifier-project');
 
@@ -28,8 +29,8 @@ const FACTORY_TS = FACTORY_ESM.replace('(token)', '(token: string)').replace('re
 
 /** The line that brings in the context module, from the migrated text of `rel` (under ROOT). */
 function contextImport(source: string, rel: string, options: MigrateOptions = {}): string {
-  const r = migrateSource(source, path.join(ROOT, rel), { root: ROOT, project: { assumeServer: true }, ...options });
-  expect(r.items, 'the case must migrate').toEqual([]);
+  const r = migrate(source, path.join(ROOT, rel), { root: ROOT, project: { assumeServer: true }, ...options });
+  expect(r.findings.filter((f) => f.kind !== 'edit'), 'the case must migrate').toEqual([]);
   expect(r.output).not.toBeNull();
   const line = r.output!.split('\n').find((l) => /provideAlovaContext.*(from|require\()/.test(l));
   expect(line, r.output!).toBeDefined();
@@ -97,9 +98,11 @@ describe('context-module specifier: the project placement (contextModules) wins'
 
   it('a file that cannot import its package module is left unchanged and reported where it creates its instance', () => {
     const placed = { [abs('src/api.js')]: { blocked: 'context-module-flavour' as const, detail: 'the package module is TypeScript' } };
-    const r = migrateSource(FACTORY_ESM, abs('src/api.js'), { root: ROOT, project: { assumeServer: true }, contextModules: placed });
+    const r = migrate(FACTORY_ESM, abs('src/api.js'), { root: ROOT, project: { assumeServer: true }, contextModules: placed });
     expect(r.output).toBeNull();
-    expect(r.items.map((i) => `${i.line}:${i.col} ${i.ruleId}`)).toEqual(['3:10 context-module-flavour']);
+    // Reported at the createAlova call: line 3, column 10.
+    const at = FACTORY_ESM.split('\n').slice(0, 2).join('\n').length + 1 + 9;
+    expect(r.findings.map((f) => `${f.kind} ${'ruleId' in f ? f.ruleId : ''} ${f.start}`)).toEqual([`item context-module-flavour ${at}`]);
   });
 });
 
@@ -117,7 +120,7 @@ describe('context-module specifier: the project tsconfig, through migrate()', ()
     for (const [name, text] of Object.entries(tsconfigs)) fs.writeFileSync(path.join(dir, name), text);
     fs.writeFileSync(path.join(dir, 'src/api.ts'), FACTORY_TS);
     // Run on `.`: the module goes to the package root, one folder above src/api.ts.
-    const report = await migrate({ cwd: dir, mode: 'apply', allowDirty: true });
+    const report = await migrateProject({ cwd: dir, mode: 'apply', allowDirty: true });
     expect(report.errors).toEqual([]);
     const migrated = fs.readFileSync(path.join(dir, 'src/api.ts'), 'utf8');
     const line = migrated.split('\n').find((l) => l.includes('provideAlovaContext') && l.includes(' from '));
