@@ -26,6 +26,20 @@ const COMMON = {
   attachComment: false,
 };
 
+/** Syntax both plugin sets enable (jscodeshift's lists share these). */
+const COMMON_PLUGINS: unknown[] = [
+  'dynamicImport',
+  'exportDefaultFrom',
+  'importAttributes',
+  'importMeta',
+  'nullishCoalescingOperator',
+  'numericSeparator',
+  'objectRestSpread',
+  'optionalCatchBinding',
+  'optionalChaining',
+  'topLevelAwait',
+];
+
 /** The plugins of jscodeshift's parser/tsOptions.js (minus the Flow-only ones), plus typescript. */
 const TS_PLUGINS: unknown[] = [
   'asyncGenerators',
@@ -35,36 +49,11 @@ const TS_PLUGINS: unknown[] = [
   'classPrivateProperties',
   'classProperties',
   'decorators-legacy',
-  'dynamicImport',
-  'exportDefaultFrom',
-  'importAttributes',
-  'importMeta',
-  'nullishCoalescingOperator',
-  'numericSeparator',
-  'objectRestSpread',
-  'optionalCatchBinding',
-  'optionalChaining',
-  'topLevelAwait',
+  ...COMMON_PLUGINS,
   'typescript',
 ];
 
-const JS_PLUGINS: unknown[] = [
-  'jsx',
-  'classProperties',
-  'classPrivateProperties',
-  'classPrivateMethods',
-  ['decorators', { decoratorsBeforeExport: false }],
-  'dynamicImport',
-  'exportDefaultFrom',
-  'importMeta',
-  'importAttributes',
-  'nullishCoalescingOperator',
-  'numericSeparator',
-  'objectRestSpread',
-  'optionalCatchBinding',
-  'optionalChaining',
-  'topLevelAwait',
-];
+const JS_PLUGINS: unknown[] = ['jsx', 'classProperties', 'classPrivateProperties', 'classPrivateMethods', ['decorators', { decoratorsBeforeExport: false }], ...COMMON_PLUGINS];
 
 export type ParserKind = 'ts' | 'tsx' | 'js';
 
