@@ -23,6 +23,15 @@ import * as runtime from '../transforms/runtime/alova-request-context';
 
 const REPO = path.resolve(__dirname, '..');
 
+/**
+ * alova 3.2.13 and 2.21.5 keep the first statesHook an instance is created with and refuse any
+ * other one afterwards, none included (3.5.5 compares names, only when both have one). Every
+ * instance of those two lines in this file is made with its line's one statesHook, so the tests pass
+ * in any order (the alova/client ones used to have to run last). The hooks are read at call time.
+ */
+const createAlova3213 = (o: Record<string, unknown>) => alova3213.createAlova({ statesHook: serverStatesHook, ...o } as never);
+const createAlova2 = (o: Record<string, unknown>) => alova2.createAlova({ statesHook: v2StatesHook, ...o } as never);
+
 interface Ctx {
   runInAlovaContext<T>(fn: () => T): T;
   provideAlovaContext<T>(instance: T, id: string, values: Record<string, unknown>): T;
@@ -273,8 +282,8 @@ describe('per-method shareRequest: true cannot merge requests of different users
   type Made = { instance: unknown; send: (token: string, path: string) => Promise<unknown> };
   const versions: [string, (id: string, provide: boolean, asyncHook: boolean) => Made][] = [
     ['alova 3.5.5', (id, provide, asyncHook) => make(createAlova as never, adapterFetch(), id, provide, asyncHook, { cacheFor: null })],
-    ['alova 3.2.13', (id, provide, asyncHook) => make(alova3213.createAlova as never, adapterFetch3213(), id, provide, asyncHook, { cacheFor: null })],
-    ['alova 2.21.5', (id, provide, asyncHook) => make(alova2.createAlova as never, GlobalFetch2(), id, provide, asyncHook, { localCache: null })],
+    ['alova 3.2.13', (id, provide, asyncHook) => make(createAlova3213 as never, adapterFetch3213(), id, provide, asyncHook, { cacheFor: null })],
+    ['alova 2.21.5', (id, provide, asyncHook) => make(createAlova2 as never, GlobalFetch2(), id, provide, asyncHook, { localCache: null })],
   ];
 
   function make(create: (o: Record<string, unknown>) => { Get(url: string, config?: Record<string, unknown>): PromiseLike<unknown> }, requestAdapter: unknown, id: string, provide: boolean, asyncHook: boolean, noCache: Record<string, unknown>): Made {
@@ -295,7 +304,7 @@ describe('per-method shareRequest: true cannot merge requests of different users
       requestAdapter,
       beforeRequest,
       responded: (r: Response) => r.json(),
-      ...(create === (alova2.createAlova as never) ? {} : { id }),
+      ...(create === (createAlova2 as never) ? {} : { id }),
       shareRequest: false,
       ...noCache,
     });
@@ -469,8 +478,8 @@ interface Line {
 }
 const LINES: Line[] = [
   { label: 'alova 3.5.5', v2: false, lib: { createAlova, Method, queryCache, setCache, invalidateCache }, adapter: () => adapterFetch(), off: { cacheFor: null } },
-  { label: 'alova 3.2.13', v2: false, lib: alova3213 as never, adapter: () => adapterFetch3213(), off: { cacheFor: null } },
-  { label: 'alova 2.21.5', v2: true, lib: alova2 as never, adapter: () => GlobalFetch2(), off: { localCache: null } },
+  { label: 'alova 3.2.13', v2: false, lib: { ...alova3213, createAlova: createAlova3213 } as never, adapter: () => adapterFetch3213(), off: { cacheFor: null } },
+  { label: 'alova 2.21.5', v2: true, lib: { ...alova2, createAlova: createAlova2 } as never, adapter: () => GlobalFetch2(), off: { localCache: null } },
 ];
 let uid = 0;
 
@@ -558,6 +567,19 @@ describe('hooks of a Method that skips the bound send() run in the store of the 
     });
   }
 });
+
+/** alova 2's statesHook shape (update takes the values and the states objects). */
+const v2StatesHook = {
+  create: (data: unknown) => ({ v: data }),
+  export: (state: unknown) => state,
+  dehydrate: (state: { v: unknown }) => state.v,
+  update: (values: Record<string, unknown>, states: Record<string, { v: unknown }>) => {
+    for (const k of Object.keys(values)) states[k].v = values[k];
+  },
+  effectRequest: ({ handler, immediate }: { handler: () => void; immediate: boolean }) => {
+    if (immediate) handler();
+  },
+};
 
 /** A statesHook for Node: states are plain boxes; nothing is mounted or unmounted (as in a server render). */
 const serverStatesHook = {
@@ -803,23 +825,8 @@ describe('alova/client useFetcher / updateState update only the states of the sa
   }
 });
 
-/**
- * alova 2 has useFetcher / updateState in its core, with one state entry per instance id and Method.
- * Last in this file on purpose: once an alova 2 instance has a statesHook, alova 2 asserts that
- * every later instance has the same one.
- */
+/** alova 2 has useFetcher / updateState in its core, with one state entry per instance id and Method. */
 describe('alova 2 useFetcher / updateState update only the states of the same handle', () => {
-  const v2StatesHook = {
-    create: (data: unknown) => ({ v: data }),
-    export: (state: unknown) => state,
-    dehydrate: (state: { v: unknown }) => state.v,
-    update: (values: Record<string, unknown>, states: Record<string, { v: unknown }>) => {
-      for (const k of Object.keys(values)) states[k].v = values[k];
-    },
-    effectRequest: ({ handler, immediate }: { handler: () => void; immediate: boolean }) => {
-      if (immediate) handler();
-    },
-  };
   it("alova 2.21.5: bob's useFetcher and updateState do not touch alice's useRequest states", async () => {
     const line = LINES[2];
     const lib = alova2 as any;
