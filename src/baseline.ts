@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { computeExit } from './exit-code.js';
 import type { ReviewItem, RunReport, Summary } from './records.js';
+import { compareStrings } from './report/format.js';
 
 export const BASELINE_VERSION = 1;
 
@@ -37,10 +38,6 @@ export function normaliseExcerpt(excerpt: string): string {
 /** The hash of an item as stored in a baseline entry. */
 export function itemHash(item: Pick<ReviewItem, 'excerpt'>): string {
   return createHash('sha256').update(normaliseExcerpt(item.excerpt), 'utf8').digest('hex');
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function compareEntries(a: BaselineEntry, b: BaselineEntry): number {

@@ -14,9 +14,10 @@ import {
   renderStepSummary,
 } from '../src/report/github.js';
 import { isReporterName, REPORTER_NAMES, renderReport, type RenderOptions } from '../src/report/index.js';
-import { JSON_KEY_ORDER, render as renderJson } from '../src/report/json.js';
+import { render as renderJson } from '../src/report/json.js';
+import { JSON_KEY_ORDER, outcomeLine, sanitize } from '../src/report/format.js';
 import { docsToHelpUri, FINGERPRINT_KEY, pathToUriReference, render as renderSarif, TOOL_INFORMATION_URI } from '../src/report/sarif.js';
-import { formatMs, outcomeLine, progressLine, render as renderText, sanitize } from '../src/report/text.js';
+import { formatMs, progressLine, render as renderText } from '../src/report/text.js';
 import { edit, file, item, kitchenSink, report } from './__fixtures__/reports/factory.js';
 import { repositoryFileUrl, ruleDocsUrl, rules } from '../transforms/lib/rules.js';
 import { compileSarifSchema } from './helpers/sarif-schema.js';

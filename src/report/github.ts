@@ -21,9 +21,7 @@
  */
 import { joinAnd, plural } from '../exit-code.js';
 import type { FileRecord, ReviewItem, RunReport } from '../records.js';
-import type { RenderOptions } from './index.js';
-import { compareEdits, compareItems, sortedFiles } from './json.js';
-import { outcomeLine } from './text.js';
+import { type RenderOptions, compareEdits, compareItems, outcomeLine, sortedFiles } from './format.js';
 
 export const MAX_ANNOTATIONS_PER_LEVEL = 10;
 

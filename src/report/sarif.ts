@@ -23,8 +23,7 @@ import { normaliseExcerpt } from '../baseline.js';
 import { plural } from '../exit-code.js';
 import type { FileRecord, ReviewItem, RunReport, Severity } from '../records.js';
 import { REPOSITORY_URL, repositoryFileUrl, ruleDocsUrl, rules as ruleCatalogue } from '../../transforms/lib/rules.js';
-import type { RenderOptions } from './index.js';
-import { compareEdits, compareItems, compareStrings, sortedFiles, summaryJson } from './json.js';
+import { type RenderOptions, compareEdits, compareItems, compareStrings, sortedFiles, summaryJson } from './format.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Where the tool is documented (package.json `homepage` without the anchor). */

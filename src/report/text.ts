@@ -22,24 +22,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { countForExit, plural } from '../exit-code.js';
 import type { FileRecord, ReviewItem, RunReport } from '../records.js';
-import type { RenderOptions } from './index.js';
-import { compareItems, compareStrings, sortedFiles } from './json.js';
+import { type RenderOptions, compareItems, compareStrings, line1, outcomeLine, sanitize, sortedFiles } from './format.js';
 import { repositoryFileUrl } from '../../transforms/lib/rules.js';
-
-/** Control characters (except tab) shown in caret notation. */
-export function sanitize(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    if (code === 0x7f) return '^?';
-    if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
-    return `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** One line: line breaks collapse to one space, control characters are made visible. */
-function line1(text: string): string {
-  return sanitize(text.replace(/\s*[\r\n]+\s*/g, ' ').trim());
-}
 
 /** `12 ms` under a second, `1.23 s` above. */
 export function formatMs(ms: number): string {
@@ -86,31 +70,6 @@ const MODE_LABEL = {
   dry: 'dry run (no files written)',
   check: 'check (no files written)',
 } as const;
-
-/**
- * The last line of every text report: the exit reason when the exit code is not 0, otherwise
- * what was done and, in dry mode, what to run next.
- */
-export function outcomeLine(report: RunReport): string {
-  if (report.exitCode !== 0) return line1(report.exitReason || `Exit ${report.exitCode}.`);
-  const changed = report.files.filter((f) => f.status === 'changed' || f.status === 'would-change').length;
-  const pending: string[] = [];
-  const manual = report.files.reduce((n, f) => n + f.items.filter((i) => i.kind === 'manual-review').length, 0);
-  const security = report.files.reduce((n, f) => n + f.items.filter((i) => i.kind === 'security').length, 0);
-  if (security > 0) pending.push(`${plural(security, 'security finding')} to fix`);
-  if (manual > 0) pending.push(`${plural(manual, 'manual-review item')} to look at`);
-  const tail = pending.length > 0 ? ` ${pending.join(', ')} (listed above).` : '';
-  switch (report.mode) {
-    case 'apply':
-      return changed === 0 ? `Done: nothing to migrate.${tail}` : `Done: ${plural(changed, 'file')} migrated.${tail}`;
-    case 'dry':
-      return changed === 0
-        ? `Dry run: nothing to migrate.${tail}`
-        : `Dry run: ${plural(changed, 'file')} would change.${tail} Run without --dry to apply.`;
-    case 'check':
-      return `Check passed: nothing to migrate.${tail}`;
-  }
-}
 
 /** A word as a POSIX shell reads it: plain when safe, else single-quoted. */
 export function shellWord(word: string): string {
