@@ -12,8 +12,9 @@
  * entries; a third identical item added later is new and is reported.
  */
 import { createHash } from 'node:crypto';
-import { computeExit } from './exit-code.js';
-import type { ReviewItem, RunReport, Summary } from './records.js';
+import { withExit } from './exit-code.js';
+import type { FileRecord, ReviewItem, RunReport } from './records.js';
+import { summarise } from './summary.js';
 import { compareStrings } from './report/format.js';
 
 export const BASELINE_VERSION = 1;
@@ -49,7 +50,7 @@ function entryKey(e: BaselineEntry): string {
 }
 
 /** The baseline file for `report`: every review item, sorted, as stable pretty JSON. */
-export function writeBaseline(report: RunReport): string {
+export function writeBaseline(report: Pick<RunReport, 'files'>): string {
   const entries: BaselineEntry[] = [];
   for (const file of report.files) {
     for (const item of file.items) entries.push({ ruleId: item.ruleId, file: item.file, hash: itemHash(item) });
@@ -100,52 +101,48 @@ export function readBaseline(text: string): Baseline {
   return { version: BASELINE_VERSION, entries };
 }
 
-const KIND_COUNTER = {
-  'manual-review': 'manualReviewItems',
-  security: 'securityFindings',
-  warning: 'warnings',
-} as const satisfies Record<ReviewItem['kind'], keyof Summary>;
+/** What a baseline left of the items: the files without them, how many it removed, and a note. */
+export interface Suppressed {
+  files: FileRecord[];
+  removed: number;
+  /** Entries that matched nothing (the code was fixed: re-write the baseline), or null. */
+  note: string | null;
+}
 
-/**
- * Returns a copy of `report` without the items that `baseline` records (multiset matching),
- * with `summary.baselined` increased by the number removed, the per-kind counters and
- * `summary.ruleCounts` decreased accordingly, and the exit code recomputed.
- * Entries that matched nothing are reported in one note (the code was fixed: re-write the baseline).
- * `report` is not modified.
- */
-export function applyBaseline(report: RunReport, baseline: Baseline): RunReport {
+/** Removes the items that `baseline` records (multiset matching); `files` is not modified. */
+export function suppress(files: readonly FileRecord[], baseline: Baseline): Suppressed {
   const remaining = new Map<string, number>();
   for (const e of baseline.entries) remaining.set(entryKey(e), (remaining.get(entryKey(e)) ?? 0) + 1);
-
-  const summary: Summary = { ...report.summary, ruleCounts: { ...report.summary.ruleCounts }, timings: { ...report.summary.timings } };
   let removed = 0;
-  const files = report.files.map((file) => {
+  const kept = files.map((file) => {
     const items = file.items.filter((item) => {
       const key = entryKey({ ruleId: item.ruleId, file: item.file, hash: itemHash(item) });
       const left = remaining.get(key) ?? 0;
       if (left === 0) return true;
       remaining.set(key, left - 1);
       removed++;
-      const counter = KIND_COUNTER[item.kind];
-      summary[counter] = Math.max(0, summary[counter] - 1);
-      const ruleCount = summary.ruleCounts[item.ruleId];
-      if (ruleCount !== undefined) {
-        if (ruleCount > 1) summary.ruleCounts[item.ruleId] = ruleCount - 1;
-        else delete summary.ruleCounts[item.ruleId];
-      }
       return false;
     });
     return items.length === file.items.length ? file : { ...file, items };
   });
-  summary.baselined += removed;
-
   let unmatched = 0;
   for (const left of remaining.values()) unmatched += left;
-  const notes =
+  const note =
     unmatched > 0
-      ? [...report.notes, `baseline: ${unmatched} ${unmatched === 1 ? 'entry matches' : 'entries match'} no current item (fixed or changed code); re-run with --write-baseline to drop ${unmatched === 1 ? 'it' : 'them'}`]
-      : report.notes;
+      ? `baseline: ${unmatched} ${unmatched === 1 ? 'entry matches' : 'entries match'} no current item (fixed or changed code); re-run with --write-baseline to drop ${unmatched === 1 ? 'it' : 'them'}`
+      : null;
+  return { files: kept, removed, note };
+}
 
-  const next = { ...report, files, summary, notes };
-  return { ...next, ...computeExit(next) };
+/**
+ * Returns a copy of `report` without the items that `baseline` records (multiset matching), with
+ * `summary.baselined` increased by the number removed, the summary counted again from the remaining
+ * records (src/summary.ts) and the exit code recomputed. Entries that matched nothing are reported
+ * in one note. `report` is not modified. (The CLI passes its baselines to the run instead, so its
+ * report is counted once: RunOptions.baselines.)
+ */
+export function applyBaseline(report: RunReport, baseline: Baseline): RunReport {
+  const { files, removed, note } = suppress(report.files, baseline);
+  const summary = summarise(files, report.summary.baselined + removed, { ...report.summary.timings });
+  return withExit({ ...report, files, summary, notes: note ? [...report.notes, note] : report.notes });
 }

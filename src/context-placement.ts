@@ -20,9 +20,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type TsConfigResult, createFilesMatcher, parseTsconfig } from 'get-tsconfig';
 import { ALWAYS_SKIPPED_DIRS, toPosix } from './discover.js';
-import { isRegularFile, readRegularFile } from './prefilter.js';
+import { readRegularFile } from './prefilter.js';
+import { ProjectFiles, TS_EXT, commonDir, isInside } from './project-files.js';
 import { CONTEXT_EXPORTS, CONTEXT_MARKER, type ContextFlavor, DEFAULT_CONTEXT_BASENAME, contextModuleExtension } from '../transforms/lib/context-module.js';
 
 /** What one importer is told (MigrateOptions.contextModules): the module to import, or why it cannot. */
@@ -57,6 +57,8 @@ export interface PlacementOptions {
   cwd: string;
   /** The first path argument (absolute): a folder inside a package is the first candidate there. */
   firstPath: string;
+  /** The first path's folder, when the caller has it already (src/project-facts.ts); else found from firstPath. */
+  firstDir?: string;
   /** `--context-module`, absolute, with or without extension; null for the default placement. */
   explicit: string | null;
   /** Discovered files (absolute): existing modules, and the inputs of tsconfigs that emit without rootDir. */
@@ -66,28 +68,22 @@ export interface PlacementOptions {
 /** How an importer can load a module: TypeScript, native ESM (runs as ESM in Node), or other JavaScript. */
 type ImporterKind = 'ts' | 'native-esm' | 'other-js';
 
-const TS_EXT = /\.(ts|tsx|mts|cts)$/i;
 const FLAVORS: ContextFlavor[] = ['ts', 'mjs', 'cjs'];
 
-interface Governing {
-  config: TsConfigResult;
-  dir: string;
-  matches: (file: string) => boolean;
-  rootDir: string | null;
-  outDir: string | null;
-  /** Writes JavaScript (not noEmit): a build that a module outside its files would break. */
-  emits: boolean;
-  /** Common folder of the program's inputs, when it emits without rootDir (tsc's computed root). */
-  computedRoot: string | null;
-}
-
 export class ContextPlacer {
-  private readonly packageOf = new Map<string, string | null>();
-  private readonly packageJson = new Map<string, { type?: string }>();
-  private readonly tsconfigCache = new Map<string, unknown>();
-  private readonly governing = new Map<string, Governing[]>();
+  /** The package.json and tsconfig files, read once per run and shared with the project facts. */
+  private readonly files: ProjectFiles;
 
-  constructor(private readonly options: PlacementOptions) {}
+  constructor(
+    private readonly options: PlacementOptions,
+    files?: ProjectFiles,
+  ) {
+    this.files = files ?? new ProjectFiles(options.discovered);
+    this.firstDir = options.firstDir ?? (isDirectory(options.firstPath) ? options.firstPath : path.dirname(options.firstPath));
+  }
+
+  /** The first path's folder, found once (candidateDirs runs per package and per round). */
+  private readonly firstDir: string;
 
   /** Decides the module of every package that holds one of `importers` (absolute paths). */
   place(importers: string[]): Placement {
@@ -125,11 +121,11 @@ export class ContextPlacer {
     // JavaScript next to TypeScript can import a .ts module when a tsconfig compiles it with the
     // TypeScript files (allowJs), or when no tsconfig emits the TypeScript files: then a TS-aware
     // runtime or bundler (tsx, Bun, Vite, Next...) runs them, and it runs the JavaScript too.
-    const compiledByTs = new Set(files.filter((f) => kinds.get(f) !== 'ts' && this.governingOf(f).some((g) => g.config.config.compilerOptions?.allowJs)));
+    const compiledByTs = new Set(files.filter((f) => kinds.get(f) !== 'ts' && this.files.governingOf(f).some((g) => g.config.config.compilerOptions?.allowJs)));
     const tsFiles = files.filter((f) => kinds.get(f) === 'ts');
-    const noTscBuild = this.governingAll(tsFiles).every((g) => !g.emits);
+    const noTscBuild = this.files.governingAll(tsFiles).every((g) => !g.emits);
     // The package's own tsconfig counts too, whether or not this run has TypeScript importers.
-    const jsWithTs = (f: string) => compiledByTs.has(f) || (noTscBuild && !this.emittingTsconfigAbove(f, pkg));
+    const jsWithTs = (f: string) => compiledByTs.has(f) || (noTscBuild && !this.files.emittingTsconfigAbove(f, pkg));
     const usable = (flavor: ContextFlavor) => files.filter((f) => canImport(kinds.get(f)!, flavor) || (flavor === 'ts' && jsWithTs(f)));
 
     let abs: string | null = null;
@@ -175,7 +171,7 @@ export class ContextPlacer {
     for (const f of files) {
       if (importingSet.has(f)) {
         const ownExtension = flavor === 'ts' && kinds.get(f) !== 'ts' && !compiledByTs.has(f);
-        byFile[f] = { base: withoutExtension(abs), flavor, tsImportSuffix: this.tsImportSuffix(f), ...(ownExtension ? { ownExtension: true as const } : {}) };
+        byFile[f] = { base: withoutExtension(abs), flavor, tsImportSuffix: this.files.tsImportSuffix(f), ...(ownExtension ? { ownExtension: true as const } : {}) };
       } else {
         // A JavaScript importer that no tsconfig compiles cannot load a TypeScript module at run time
         // (and TypeScript has no types for a JavaScript one); a second module would split the
@@ -192,10 +188,8 @@ export class ContextPlacer {
    */
   private candidateDirs(pkg: string, importers: string[]): string[] {
     const dirs: string[] = [];
-    const first = this.options.firstPath;
-    const firstDir = isDirectory(first) ? first : path.dirname(first);
-    if (isInside(firstDir, pkg)) dirs.push(firstDir);
-    for (const g of this.governingAll(importers)) {
+    if (isInside(this.firstDir, pkg)) dirs.push(this.firstDir);
+    for (const g of this.files.governingAll(importers)) {
       if (g.rootDir) dirs.push(g.rootDir);
       for (const inc of (g.config.config.include ?? []) as string[]) dirs.push(path.resolve(g.dir, staticPrefix(inc)));
       if (g.computedRoot) dirs.push(g.computedRoot);
@@ -210,7 +204,7 @@ export class ContextPlacer {
   /** Why `abs` cannot be the module of `importers` (a tsconfig that compiles one of them would break), or null. */
   private violation(abs: string, importers: string[]): string | null {
     const isTs = TS_EXT.test(abs);
-    for (const g of this.governingAll(importers)) {
+    for (const g of this.files.governingAll(importers)) {
       // A JavaScript module only matters to a tsconfig that compiles JavaScript.
       if (!isTs && !g.config.config.compilerOptions?.allowJs) continue;
       const cfg = this.rel(g.config.path);
@@ -248,143 +242,14 @@ export class ContextPlacer {
     return this.readPackageJson(pkg).type === 'module' ? 'native-esm' : 'other-js';
   }
 
-  /** `.js` on relative imports under node16/nodenext resolution (the tsconfig that compiles the file). */
-  private tsImportSuffix(file: string): '' | '.js' {
-    const g = this.governingOf(file)[0];
-    const co = g?.config.config.compilerOptions;
-    const resolution = String(co?.moduleResolution ?? co?.module ?? '').toLowerCase();
-    return resolution === 'node16' || resolution === 'nodenext' ? '.js' : '';
-  }
-
-  private governingAll(files: string[]): Governing[] {
-    const all = new Map<string, Governing>();
-    for (const f of files) for (const g of this.governingOf(f)) all.set(g.config.path, g);
-    return [...all.values()];
-  }
-
-  /**
-   * The tsconfig files that compile `file`: the nearest tsconfig.json that includes it (as the
-   * language server finds it), plus its `tsconfig.*.json` siblings that include it too (the
-   * `tsconfig.build.json` a NestJS build uses, `tsconfig.app.json`...).
-   */
-  private governingOf(file: string): Governing[] {
-    const cached = this.governing.get(file);
-    if (cached) return cached;
-    const out: Governing[] = [];
-    // The nearest tsconfig.json whose include/files match the file (a solution-style config with
-    // `files: []` does not compile it: look further up). Looked up per folder, parsed once per file.
-    let nearest: Governing | null = null;
-    for (let dir = path.dirname(file); ; ) {
-      const p = this.tsconfigIn(dir);
-      if (!p) break;
-      const g = this.readGoverning(p);
-      if (g?.matches(file)) {
-        nearest = g;
-        break;
-      }
-      const parent = path.dirname(path.dirname(p));
-      if (parent === path.dirname(p)) break;
-      dir = parent;
-    }
-    if (nearest) {
-      out.push(nearest);
-      for (const n of this.siblingConfigs(nearest.dir)) {
-        const g = this.readGoverning(n);
-        if (g?.matches(file)) out.push(g);
-      }
-    }
-    this.governing.set(file, out);
-    return out;
-  }
-
-  /** Is there a tsconfig that emits (tsconfig.json or a sibling) at or above the file, inside its package? */
-  private emittingTsconfigAbove(file: string, pkg: string): boolean {
-    const p = this.tsconfigIn(path.dirname(file));
-    if (!p || !isInside(p, pkg)) return false;
-    return [p, ...this.siblingConfigs(path.dirname(p))].some((c) => this.readGoverning(c)?.emits);
-  }
-
-  private readonly tsconfigByDir = new Map<string, string | null>();
-
-  /** The nearest tsconfig.json at or above `dir` (cached per folder), or null. */
-  private tsconfigIn(dir: string): string | null {
-    const hit = this.tsconfigByDir.get(dir);
-    if (hit !== undefined) return hit;
-    const own = path.join(dir, 'tsconfig.json');
-    const parent = path.dirname(dir);
-    // A regular file only: a FIFO named tsconfig.json would block get-tsconfig's read forever.
-    const found = isRegularFile(own) ? own : parent === dir ? null : this.tsconfigIn(parent);
-    this.tsconfigByDir.set(dir, found);
-    return found;
-  }
-
-  private readonly siblings = new Map<string, string[]>();
-
-  /** `tsconfig.*.json` next to a tsconfig.json: the `tsconfig.build.json` a NestJS build uses, `tsconfig.app.json`... */
-  private siblingConfigs(dir: string): string[] {
-    let s = this.siblings.get(dir);
-    if (!s) {
-      s = safeReaddir(dir)
-        .filter((n) => /^tsconfig\..+\.json$/.test(n))
-        .map((n) => path.join(dir, n))
-        .filter(isRegularFile);
-      this.siblings.set(dir, s);
-    }
-    return s;
-  }
-
-  private readonly governingByPath = new Map<string, Governing | null>();
-
-  private readGoverning(p: string): Governing | null {
-    if (this.governingByPath.has(p)) return this.governingByPath.get(p)!;
-    let g: Governing | null = null;
-    try {
-      const config: TsConfigResult = { path: p, config: parseTsconfig(p, this.tsconfigCache as Map<string, never>) };
-      const dir = path.dirname(p);
-      const co = config.config.compilerOptions ?? {};
-      const matcher = createFilesMatcher(config);
-      const matches = (f: string) => !!matcher(f);
-      const rootDir = co.rootDir ? path.resolve(dir, co.rootDir) : co.composite ? dir : null;
-      const outDir = co.outDir ? path.resolve(dir, co.outDir) : null;
-      const emitsElsewhere = !co.noEmit && !!(outDir || co.declarationDir);
-      const inputs = emitsElsewhere && !rootDir ? this.options.discovered.filter((f) => TS_EXT.test(f) && !/\.d\.[cm]?ts$/.test(f) && matches(f)) : [];
-      g = { config, dir, matches, rootDir, outDir, emits: !co.noEmit, computedRoot: inputs.length ? commonDir(inputs.map((f) => path.dirname(f))) : null };
-    } catch {
-      // An unreadable tsconfig (a missing `extends` of a generated one, like SvelteKit's before
-      // `svelte-kit sync`) gives no constraint we could check; the other rules still apply.
-      g = null;
-    }
-    this.governingByPath.set(p, g);
-    return g;
-  }
-
   private nearestPackage(dir: string): string {
     // No package.json anywhere above: the folder the run started from stands for the package.
-    return this.packageAt(dir) ?? this.options.cwd;
+    return this.files.packageAt(dir) ?? this.options.cwd;
   }
 
-  /** The nearest folder at or above `dir` with a package.json (cached per folder), or null. */
-  private packageAt(dir: string): string | null {
-    const hit = this.packageOf.get(dir);
-    if (hit !== undefined) return hit;
-    const parent = path.dirname(dir);
-    // A regular file only: a FIFO named package.json is never opened (it would block the read).
-    const found = isRegularFile(path.join(dir, 'package.json')) ? dir : parent === dir ? null : this.packageAt(parent);
-    this.packageOf.set(dir, found);
-    return found;
-  }
-
-  private readPackageJson(pkg: string): { type?: string } {
-    let p = this.packageJson.get(pkg);
-    if (!p) {
-      try {
-        p = JSON.parse(readText(path.join(pkg, 'package.json')) ?? '{}') as { type?: string };
-      } catch {
-        p = {}; // an unparsable package.json says nothing about the module type: CommonJS, as Node reads it
-      }
-      this.packageJson.set(pkg, p);
-    }
-    return p;
+  private readPackageJson(pkg: string): { type?: unknown } {
+    // An absent or unparsable package.json says nothing about the module type: CommonJS, as Node reads it.
+    return this.files.packageJson(pkg) ?? {};
   }
 
   private rel(abs: string): string {
@@ -433,29 +298,11 @@ function staticPrefix(pattern: string): string {
   return fixed.length === parts.length && path.extname(joined) ? path.dirname(joined) : joined || '.';
 }
 
-function commonDir(dirs: string[]): string {
-  let common = dirs[0];
-  for (const d of dirs.slice(1)) while (!isInside(d, common)) common = path.dirname(common);
-  return common;
-}
-
-function isInside(p: string, dir: string): boolean {
-  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
-}
-
 function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {
     return false;
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir).sort();
-  } catch {
-    return [];
   }
 }
 

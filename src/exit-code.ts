@@ -18,10 +18,12 @@
  * `--check`, which fails on them. Failed files always fail, because the user asked for a file to be
  * migrated and it was not.
  *
- * The counts are taken from `report.files` (the records), not from `report.summary`, so the exit
- * code can never disagree with what the reporters list (e.g. after `--baseline` removed items).
+ * The counts are taken from `report.files` (the records) by the same function as the summary
+ * (src/summary.ts), not from `report.summary`, so the exit code can never disagree with what the
+ * reporters list (e.g. after `--baseline` removed items).
  */
 import type { RunReport } from './records.js';
+import { countRecords } from './summary.js';
 
 export type ExitCode = 0 | 1 | 2;
 
@@ -55,18 +57,18 @@ export interface ExitCounts {
   runErrors: number;
 }
 
+/** The exit code's counts, read from the one count of the records (src/summary.ts). */
 export function countForExit(report: ReportWithoutExit): ExitCounts {
-  const counts: ExitCounts = { wouldChange: 0, failed: 0, manualReview: 0, security: 0, warnings: 0, runErrors: report.errors.length };
-  for (const file of report.files) {
-    if (file.status === 'would-change' || (report.mode === 'check' && file.status === 'changed')) counts.wouldChange++;
-    if (file.status === 'failed') counts.failed++;
-    for (const item of file.items) {
-      if (item.kind === 'manual-review') counts.manualReview++;
-      else if (item.kind === 'security') counts.security++;
-      else counts.warnings++;
-    }
-  }
-  return counts;
+  const c = countRecords(report.files);
+  return {
+    // In --check nothing is written, so a "changed" record (a hand-built report) still has to be migrated.
+    wouldChange: report.mode === 'check' ? c.filesChanged : c.filesWouldChange,
+    failed: c.filesFailed,
+    manualReview: c.manualReviewItems,
+    security: c.securityFindings,
+    warnings: c.warnings,
+    runErrors: report.errors.length,
+  };
 }
 
 function oneLine(text: string): string {

@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { DEFAULT_EXTENSIONS } from './discover.js';
 import type { Mode, RunReport } from './records.js';
-import { run } from './runner.js';
+import { run } from './run.js';
 
 export interface MigrateOptions {
   /** Files or folders, relative to `cwd` (default `['.']`). */
@@ -63,7 +63,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunReport> 
   });
 }
 
-export { VERSION } from './runner.js';
+export { VERSION } from './run.js';
 export { renderReport, type ReporterName, type RenderOptions } from './report/index.js';
 export { rules, ruleDocsUrl, type RuleId, type RuleMeta } from '../transforms/lib/rules.js';
 export type { EditRecord, FileRecord, FileStatus, ItemKind, LeftAloneRecord, Mode, Position, ReviewItem, RunReport, Severity, Summary } from './records.js';

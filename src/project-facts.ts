@@ -1,101 +1,105 @@
 /**
- * Stage 3b: the project facts the classifier (transforms/lib/classify.ts) needs and a single file
- * cannot know: which SSR, server and UI frameworks each package depends on, and which files its
- * package.json runs as commands. Read once per run, before the transform stage.
+ * Stage 3, project facts: what the transform needs to know about the project and a single file
+ * cannot tell, computed once per run in this one place (issue 11: the first path was resolved three
+ * times, the root tsconfig read twice).
+ *
+ * - {@link pathFacts}, before discovery (the journal and git need the folder): the first path, the
+ *   project root, the git folder and the explicit --context-module path;
+ * - {@link parseFacts}, only when a file needs parsing (a tree with nothing to migrate never pays
+ *   for it): the relative-import suffix of the root tsconfig, alova's major and installed version,
+ *   the classifier's facts and the context placement, all from one {@link ProjectFiles} cache.
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import { type PackageFacts, type ProjectFacts, fileServerEvidence, importSpecifiers, isTestFile } from '../transforms/lib/classify.js';
-import { readIfMentions, readRegularFile } from './prefilter.js';
-import { toPosix } from './discover.js';
+import type { ProjectFacts } from '../transforms/lib/classify.js';
+import { classifierFacts } from './classifier-facts.js';
+import { readRegularFile } from './prefilter.js';
+import { ProjectFiles } from './project-files.js';
 
-/** Dependencies that render UI on the server: there a UI statesHook may run per request. */
-const SSR_FRAMEWORKS = [
-  'next', 'nuxt', 'nuxt3', 'vike', 'vite-plugin-ssr', '@sveltejs/kit', '@remix-run/node', '@remix-run/server-runtime', 'astro', '@solidjs/start',
-  '@analogjs/platform', '@builder.io/qwik-city', '@tanstack/react-start', '@tanstack/start', '@vue/server-renderer',
-];
-/** Dependencies that put code in a browser bundle. */
-const UI_FRAMEWORKS = ['vue', 'react', 'react-dom', 'svelte', 'solid-js', 'preact', '@dcloudio/uni-app', '@tarojs/taro', 'react-native', '@angular/core', 'vite', 'webpack'];
-/** Dependencies that serve requests: a package with one of these and a "bin" is a server, not a CLI. */
-const SERVER_FRAMEWORKS = [...SSR_FRAMEWORKS, 'express', 'koa', 'fastify', 'hono', 'h3', 'nitropack', '@nestjs/core', '@hapi/hapi', 'elysia', 'restify', 'polka'];
-
-/**
- * `readable`: the other files of the run; they are read again (once) only when a factory module
- * has no server evidence of its own, to find a caller with server evidence (the factory's file
- * exports a name that caller mentions). Callers are never changed: this is evidence only.
- */
-export function projectFacts(root: string, candidates: { abs: string; text: string }[], readable: { abs: string }[], assumeServer: boolean): ProjectFacts {
-  return { packages: packagesAbove(root, candidates), serverCallers: serverCallers(root, candidates, readable), assumeServer };
+export interface PathFacts {
+  cwd: string;
+  /** The first path argument, absolute. */
+  firstPath: string;
+  /** The first path's folder (itself when it is a folder); null when it cannot be stat'ed. */
+  firstDir: string | null;
+  /** The nearest folder with a package.json above the first path (ids in generated code are relative to it). */
+  root: string;
+  /** The folder git is asked about: the first path's folder (the user may run from outside the repo). */
+  gitFolder: string;
+  /** `--context-module`, absolute (with or without extension), or null. */
+  explicitContext: string | null;
 }
 
-/** Names a module exports in place (`export function f`, `export const f =`, `exports.f =`). */
-function exportedNames(text: string): string[] {
-  const out = new Set<string>();
-  const re = /\bexport\s+(?:default\s+)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)|\bexport\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)|\b(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.add(m[1] ?? m[2] ?? m[3]);
-  return [...out];
-}
-
-function serverCallers(root: string, candidates: { abs: string; text: string }[], readable: { abs: string }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const rel = (abs: string) => toPosix(path.relative(root, abs));
-  const signals = (abs: string, text: string) => ({ rel: rel(abs), text, directives: [], imports: importSpecifiers(text) });
-  // name -> factory ids, only for modules with no server evidence of their own (else nothing to find).
-  const wanted = new Map<string, string[]>();
-  for (const c of candidates) {
-    if (fileServerEvidence(signals(c.abs, c.text)) || !c.text.includes('createAlova')) continue;
-    for (const name of exportedNames(c.text)) wanted.set(name, [...(wanted.get(name) ?? []), `${rel(c.abs)}#${name}`]);
-  }
-  if (!wanted.size) return out;
-  const own = new Set(candidates.map((c) => c.abs));
-  const names = [...wanted.keys()];
-  for (const f of [...candidates, ...readable.filter((r) => !own.has(r.abs))]) {
-    const r = 'text' in f ? { kind: 'match' as const, text: (f as { text: string }).text } : readIfMentions(f.abs, names);
-    if (r.kind !== 'match' || isTestFile(rel(f.abs))) continue;
-    if (!fileServerEvidence(signals(f.abs, r.text))) continue;
-    const identifiers = new Set(r.text.match(/[A-Za-z_$][\w$]*/g) ?? []);
-    for (const [name, ids] of wanted) {
-      if (!identifiers.has(name)) continue;
-      for (const id of ids) if (!out[id] && !id.startsWith(`${rel(f.abs)}#`)) out[id] = rel(f.abs);
-    }
-  }
-  return out;
-}
-
-/** The package.json files between each relevant file and the project root (a workspace has several). */
-function packagesAbove(root: string, relevant: { abs: string }[]): PackageFacts[] {
-  const seen = new Map<string, PackageFacts | null>();
-  for (const f of relevant) {
-    for (let d = path.dirname(f.abs); d.startsWith(root); d = path.dirname(d)) {
-      if (!seen.has(d)) seen.set(d, readPackage(root, d));
-      if (d === root || d === path.dirname(d)) break;
-    }
-  }
-  return [...seen.values()].filter((p): p is PackageFacts => p !== null).sort((a, b) => (a.dir < b.dir ? -1 : 1));
-}
-
-function readPackage(root: string, dir: string): PackageFacts | null {
-  let pkg: Record<string, unknown>;
+export function pathFacts(options: { cwd: string; paths: readonly string[]; contextModule: string | null }): PathFacts {
+  const { cwd } = options;
+  const firstPath = path.resolve(cwd, options.paths[0] ?? '.');
+  let firstDir: string | null;
   try {
-    // Only a regular file is read: a FIFO named package.json would block the run.
-    const text = readRegularFile(path.join(dir, 'package.json'));
-    if (text === null) return null;
-    pkg = JSON.parse(text) as Record<string, unknown>;
+    firstDir = fs.statSync(firstPath).isDirectory() ? firstPath : path.dirname(firstPath);
   } catch {
-    return null; // no (readable) package.json here
+    firstDir = null;
   }
-  const deps = new Set<string>();
-  for (const key of ['dependencies', 'devDependencies', 'peerDependencies']) {
-    const d = pkg[key];
-    if (d && typeof d === 'object') for (const name of Object.keys(d)) deps.add(name);
-  }
-  const rel = toPosix(path.relative(root, dir));
-  const bin = pkg.bin;
-  const binEntries = typeof bin === 'string' ? [bin] : bin && typeof bin === 'object' ? Object.values(bin).filter((v): v is string => typeof v === 'string') : [];
   return {
-    dir: rel,
-    ssrFrameworks: SSR_FRAMEWORKS.filter((f) => deps.has(f)),
-    serverFrameworks: SERVER_FRAMEWORKS.filter((f) => deps.has(f)),
-    binFiles: binEntries.map((b) => toPosix(path.join(rel, b))),
-    uiFrameworks: UI_FRAMEWORKS.filter((f) => deps.has(f)),
+    cwd,
+    firstPath,
+    firstDir,
+    root: firstDir === null ? cwd : packageRoot(firstDir, cwd),
+    gitFolder: firstDir ?? cwd,
+    explicitContext: options.contextModule ? path.resolve(cwd, options.contextModule) : null,
   };
+}
+
+/** The nearest folder at or above `dir` with a package.json; `fallback` when there is none. */
+function packageRoot(dir: string, fallback: string): string {
+  for (let d = dir; ; ) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return fallback;
+    d = parent;
+  }
+}
+
+export interface ParseFacts {
+  /** package.json and tsconfig files, each read once; the context placement uses the same cache. */
+  files: ProjectFiles;
+  tsImportSuffix: '' | '.js';
+  /** From the project's package.json dependencies; undefined when it gives no hint. */
+  alovaMajor: 2 | 3 | undefined;
+  /** The alova version installed in the project (node_modules), when there is one. */
+  alovaVersion: string | undefined;
+  classify: ProjectFacts;
+}
+
+export function parseFacts(
+  facts: PathFacts,
+  run: { candidates: { abs: string; text: string }[]; readable: { abs: string }[]; discovered: string[]; assumeServer: boolean },
+): ParseFacts {
+  const files = new ProjectFiles(run.discovered);
+  return {
+    files,
+    tsImportSuffix: files.rootImportSuffix(facts.root),
+    alovaMajor: detectAlovaMajor(files.packageJson(facts.root)),
+    alovaVersion: installedAlovaVersion(facts.root),
+    classify: classifierFacts(facts.root, run.candidates, run.readable, run.assumeServer, files),
+  };
+}
+
+function installedAlovaVersion(root: string): string | undefined {
+  const text = readRegularFile(path.join(root, 'node_modules', 'alova', 'package.json'));
+  if (!text) return undefined;
+  try {
+    return (JSON.parse(text) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** alova's major version from the project's package.json (dependencies), when the code gives no hint. */
+function detectAlovaMajor(pkg: Record<string, unknown> | null): 2 | 3 | undefined {
+  const deps = (key: string) => pkg?.[key] as Record<string, string> | undefined;
+  const range = deps('dependencies')?.alova ?? deps('devDependencies')?.alova ?? deps('peerDependencies')?.alova;
+  const m = typeof range === 'string' ? /(\d+)/.exec(range.replace(/^npm:alova@/, '')) : null;
+  if (m?.[1] === '2') return 2;
+  if (m?.[1] === '3') return 3;
+  return undefined;
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run, type RunOptions } from '../src/runner.js';
+import { run, type RunOptions } from '../src/run.js';
 import { DEFAULT_EXTENSIONS } from '../src/discover.js';
 import { renderContextModule } from '../transforms/lib/context-module.js';
 

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../src/runner.js';
+import { run } from '../src/run.js';
 import { DEFAULT_EXTENSIONS } from '../src/discover.js';
 import type { RunReport } from '../src/records.js';
 import { renderContextModule } from '../transforms/lib/context-module.js';

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, type RunOptions } from '../src/runner.js';
+import { run, type RunOptions } from '../src/run.js';
 import { DEFAULT_EXTENSIONS } from '../src/discover.js';
 import { ContextPlacer } from '../src/context-placement.js';
 import type { RunReport } from '../src/records.js';

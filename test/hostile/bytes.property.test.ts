@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../bench/lib/prng.mjs';
-import { run } from '../../src/runner.js';
+import { run } from '../../src/run.js';
 import { DEFAULT_EXTENSIONS } from '../../src/discover.js';
 import { FACTORY_FILE, PACKAGE_JSON, tempRoot, writeTree } from './harness.js';
 
