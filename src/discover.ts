@@ -68,33 +68,78 @@ function isDeclarationFile(name: string): boolean {
 }
 
 export function discover(options: DiscoverOptions): DiscoverResult {
-  const exts = new Set(options.extensions.map((e) => e.replace(/^\./, '').toLowerCase()));
-  const userIgnore = options.ignoreGlobs.length ? picomatch(options.ignoreGlobs, { dot: true }) : null;
-  const roots = options.paths.map((p) => path.resolve(options.cwd, p));
-  const realRoots: string[] = [];
-  const result: DiscoverResult = { files: [], missing: [], leftovers: [], issues: [] };
-  const seenFiles = new Set<string>();
-  const seenDirs = new Set<string>();
-  const rel = (abs: string) => toPosix(path.relative(options.cwd, abs)) || '.';
+  return new Walk(options).run();
+}
 
-  for (const r of roots) {
-    try {
-      realRoots.push(fs.realpathSync.native(r));
-    } catch {
-      /* reported below as missing */
+/** One discovery: the state the walk shares (what was seen, what was found) and its steps. */
+class Walk {
+  private readonly exts: Set<string>;
+  private readonly userIgnore: ((p: string) => boolean) | null;
+  private readonly roots: string[];
+  private readonly realRoots: string[] = [];
+  private readonly result: DiscoverResult = { files: [], missing: [], leftovers: [], issues: [] };
+  private readonly seenFiles = new Set<string>();
+  private readonly seenDirs = new Set<string>();
+  private readonly cwdAbs: string;
+  /**
+   * Appending names to the root's relative path equals path.relative(cwd, child) unless the walk
+   * goes back into the working directory, i.e. unless cwd lies inside the root (`..` then
+   * re-entering). For such a root every path is computed with path.relative.
+   */
+  private exactRel = false;
+
+  constructor(private readonly options: DiscoverOptions) {
+    this.exts = new Set(options.extensions.map((e) => e.replace(/^\./, '').toLowerCase()));
+    this.userIgnore = options.ignoreGlobs.length ? picomatch(options.ignoreGlobs, { dot: true }) : null;
+    this.roots = options.paths.map((p) => path.resolve(options.cwd, p));
+    this.cwdAbs = path.resolve(options.cwd);
+    for (const r of this.roots) {
+      try {
+        this.realRoots.push(fs.realpathSync.native(r));
+      } catch {
+        /* reported as missing by run() */
+      }
     }
   }
-  const insideRoots = (real: string) => realRoots.some((root) => real === root || real.startsWith(root + path.sep));
+
+  run(): DiscoverResult {
+    this.roots.forEach((abs, i) => {
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(abs);
+      } catch {
+        this.result.missing.push(this.options.paths[i]);
+        return;
+      }
+      this.exactRel = this.cwdAbs !== abs && this.cwdAbs.startsWith(abs.endsWith(path.sep) ? abs : abs + path.sep);
+      if (st.isDirectory()) this.walkDir(abs, this.rel(abs), this.gitLayersFor(abs));
+      else if (st.isFile()) this.addFile(abs, this.rel(abs), true);
+    });
+    this.result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    return this.result;
+  }
+
+  private rel(abs: string): string {
+    return toPosix(path.relative(this.options.cwd, abs)) || '.';
+  }
+
+  private insideRoots(real: string): boolean {
+    return this.realRoots.some((root) => real === root || real.startsWith(root + path.sep));
+  }
 
   // Paths relative to cwd are built by appending names while walking (path.relative per file
   // was a measurable share of the walk on 20,000 files).
-  const userIgnored = (relPath: string, isDir: boolean) => {
-    if (!userIgnore) return false;
-    return userIgnore(relPath) || (isDir && userIgnore(relPath + '/'));
-  };
+  private child(relDir: string, name: string, abs: string): string {
+    return this.exactRel ? this.rel(abs) : relDir === '.' ? name : relDir === '/' ? '/' + name : relDir + '/' + name;
+  }
 
-  const gitLayersFor = (dir: string): IgnoreLayer[] => {
-    if (!options.gitignore) return [];
+  private userIgnored(relPath: string, isDir: boolean): boolean {
+    if (!this.userIgnore) return false;
+    return this.userIgnore(relPath) || (isDir && this.userIgnore(relPath + '/'));
+  }
+
+  private gitLayersFor(dir: string): IgnoreLayer[] {
+    if (!this.options.gitignore) return [];
     // .gitignore files above the given path apply too (up to the repository root).
     const layers: IgnoreLayer[] = [];
     let d = dir;
@@ -113,23 +158,12 @@ export function discover(options: DiscoverOptions): DiscoverResult {
       if (layer && !layer.ig.ignores(toPosix(path.relative(c, dir)) + '/')) layers.push(layer);
     }
     return layers;
-  };
+  }
 
-  // Every layer's folder is an ancestor of the walked path, so the path relative to it is a suffix.
-  const gitIgnored = (layers: IgnoreLayer[], abs: string, isDir: boolean) => {
-    for (const l of layers) {
-      if (!abs.startsWith(l.prefix)) continue;
-      const r = toPosix(abs.slice(l.prefix.length));
-      if (!r) continue;
-      if (l.ig.ignores(isDir ? r + '/' : r)) return true;
-    }
-    return false;
-  };
-
-  const addFile = (abs: string, relPath: string, explicit: boolean, realDir?: string) => {
+  private addFile(abs: string, relPath: string, explicit: boolean, realDir?: string): void {
     const name = path.basename(abs);
     const ext = path.extname(name).slice(1).toLowerCase();
-    if (!explicit && (!exts.has(ext) || isDeclarationFile(name))) return;
+    if (!explicit && (!this.exts.has(ext) || isDeclarationFile(name))) return;
     if (explicit && isDeclarationFile(name)) return;
     let real: string;
     if (realDir !== undefined) {
@@ -139,111 +173,104 @@ export function discover(options: DiscoverOptions): DiscoverResult {
       try {
         real = fs.realpathSync.native(abs);
       } catch {
-        result.issues.push({ rel: relPath, ruleId: 'unreadable-file', message: 'cannot resolve the file (broken symlink?)' });
+        this.result.issues.push({ rel: relPath, ruleId: 'unreadable-file', message: 'cannot resolve the file (broken symlink?)' });
         return;
       }
     }
-    if (seenFiles.has(real)) return;
-    seenFiles.add(real);
+    if (this.seenFiles.has(real)) return;
+    this.seenFiles.add(real);
     // A symlinked file is recorded (and later written) as its target, which the walk proved is
     // inside the given paths: the link stays a link and the target is edited once.
-    if (realDir === undefined && real !== abs && isSymlink(abs)) result.files.push({ abs: real, rel: rel(real) });
-    else result.files.push({ abs, rel: relPath });
-  };
-
-  // Appending names to the root's relative path equals path.relative(cwd, child) unless the walk
-  // goes back into the working directory, i.e. unless cwd lies inside the root (`..` then
-  // re-entering). For such a root every path is computed with path.relative.
-  const cwdAbs = path.resolve(options.cwd);
-  let exactRel = false;
-  const child = (relDir: string, name: string, abs: string) =>
-    exactRel ? rel(abs) : relDir === '.' ? name : relDir === '/' ? '/' + name : relDir + '/' + name;
+    if (realDir === undefined && real !== abs && isSymlink(abs)) this.result.files.push({ abs: real, rel: this.rel(real) });
+    else this.result.files.push({ abs, rel: relPath });
+  }
 
   /**
    * `knownReal` is the directory's real path when it is a plain (non-symlink) child of a directory
    * whose real path is known: then no realpath system call is needed.
    */
-  const walkDir = (dir: string, relDir: string, layers: IgnoreLayer[], knownReal?: string) => {
-    let real: string;
-    if (knownReal !== undefined) real = knownReal;
-    else {
-      try {
-        real = fs.realpathSync.native(dir);
-      } catch {
-        result.issues.push({ rel: relDir, ruleId: 'unreadable-file', message: 'cannot resolve the directory' });
-        return;
-      }
-    }
-    if (seenDirs.has(real)) {
-      result.issues.push({ rel: relDir, ruleId: 'symlink-loop', message: 'directory already visited (symlink loop); skipped' });
+  private walkDir(dir: string, relDir: string, layers: IgnoreLayer[], knownReal?: string): void {
+    const real = knownReal ?? this.realDir(dir, relDir);
+    if (real === null) return;
+    if (this.seenDirs.has(real)) {
+      this.result.issues.push({ rel: relDir, ruleId: 'symlink-loop', message: 'directory already visited (symlink loop); skipped' });
       return;
     }
-    seenDirs.add(real);
+    this.seenDirs.add(real);
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (err) {
-      result.issues.push({ rel: relDir, ruleId: 'unreadable-file', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? err}` });
+      this.result.issues.push({ rel: relDir, ruleId: 'unreadable-file', message: `cannot read directory: ${(err as NodeJS.ErrnoException).code ?? err}` });
       return;
     }
     // Read .gitignore only where the listing shows one (a failed read per folder cost an exception each).
-    const own = options.gitignore && entries.some((e) => e.name === '.gitignore') ? readGitignore(dir) : null;
+    const own = this.options.gitignore && entries.some((e) => e.name === '.gitignore') ? readGitignore(dir) : null;
     const here = own ? [...layers, own] : layers;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const e of entries) {
       const abs = prefix + e.name;
-      const relPath = child(relDir, e.name, abs);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      const isLink = e.isSymbolicLink();
-      if (isLink) {
-        let target: string;
-        try {
-          target = fs.realpathSync.native(abs);
-        } catch {
-          result.issues.push({ rel: relPath, ruleId: 'symlink-loop', message: 'broken or looping symlink; skipped' });
-          continue;
-        }
-        if (!insideRoots(target)) {
-          result.issues.push({ rel: relPath, ruleId: 'symlink-outside', message: 'symlink points outside the given paths; not followed' });
-          continue;
-        }
-        const st = fs.statSync(target);
-        isDir = st.isDirectory();
-        isFile = st.isFile();
-      }
-      if (isDir) {
-        if (ALWAYS_SKIPPED_DIRS.has(e.name)) continue;
-        if (userIgnored(relPath, true) || gitIgnored(here, abs, true)) continue;
-        walkDir(abs, relPath, here, isLink ? undefined : real + path.sep + e.name);
-      } else if (isFile) {
-        if (e.name.endsWith(TEMP_SUFFIX)) {
-          if (!isLink && isStaleTemp(e.name)) result.leftovers.push(abs);
-          continue;
-        }
-        const ext = path.extname(e.name).slice(1).toLowerCase();
-        if (!exts.has(ext)) continue;
-        if (userIgnored(relPath, false) || gitIgnored(here, abs, false)) continue;
-        addFile(abs, relPath, false, isLink ? undefined : real);
-      }
+      this.visit(e, abs, this.child(relDir, e.name, abs), here, real);
     }
-  };
+  }
 
-  roots.forEach((abs, i) => {
-    let st: fs.Stats;
+  private realDir(dir: string, relDir: string): string | null {
     try {
-      st = fs.statSync(abs);
+      return fs.realpathSync.native(dir);
     } catch {
-      result.missing.push(options.paths[i]);
-      return;
+      this.result.issues.push({ rel: relDir, ruleId: 'unreadable-file', message: 'cannot resolve the directory' });
+      return null;
     }
-    exactRel = cwdAbs !== abs && cwdAbs.startsWith(abs.endsWith(path.sep) ? abs : abs + path.sep);
-    if (st.isDirectory()) walkDir(abs, rel(abs), gitLayersFor(abs));
-    else if (st.isFile()) addFile(abs, rel(abs), true);
-  });
-  result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return result;
+  }
+
+  /** One directory entry: a folder to walk, a file to keep, a symlink followed only inside the given paths. */
+  private visit(e: fs.Dirent, abs: string, relPath: string, here: IgnoreLayer[], parentReal: string): void {
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    const isLink = e.isSymbolicLink();
+    if (isLink) {
+      let target: string;
+      try {
+        target = fs.realpathSync.native(abs);
+      } catch {
+        this.result.issues.push({ rel: relPath, ruleId: 'symlink-loop', message: 'broken or looping symlink; skipped' });
+        return;
+      }
+      if (!this.insideRoots(target)) {
+        this.result.issues.push({ rel: relPath, ruleId: 'symlink-outside', message: 'symlink points outside the given paths; not followed' });
+        return;
+      }
+      const st = fs.statSync(target);
+      isDir = st.isDirectory();
+      isFile = st.isFile();
+    }
+    if (isDir) {
+      if (ALWAYS_SKIPPED_DIRS.has(e.name)) return;
+      if (this.userIgnored(relPath, true) || gitIgnored(here, abs, true)) return;
+      this.walkDir(abs, relPath, here, isLink ? undefined : parentReal + path.sep + e.name);
+    } else if (isFile) {
+      if (e.name.endsWith(TEMP_SUFFIX)) {
+        if (!isLink && isStaleTemp(e.name)) this.result.leftovers.push(abs);
+        return;
+      }
+      const ext = path.extname(e.name).slice(1).toLowerCase();
+      if (!this.exts.has(ext)) return;
+      if (this.userIgnored(relPath, false) || gitIgnored(here, abs, false)) return;
+      this.addFile(abs, relPath, false, isLink ? undefined : parentReal);
+    }
+  }
+}
+
+// Every layer's folder is an ancestor of the walked path, so the path relative to it is a suffix.
+function gitIgnored(layers: IgnoreLayer[], abs: string, isDir: boolean): boolean {
+  for (const l of layers) {
+    if (!abs.startsWith(l.prefix)) continue;
+    const r = toPosix(abs.slice(l.prefix.length));
+    if (!r) continue;
+    if (l.ig.ignores(isDir ? r + '/' : r)) return true;
+  }
+  return false;
 }
 
 function isSymlink(abs: string): boolean {

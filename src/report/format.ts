@@ -37,27 +37,17 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** File, then position, then rule id: the order edits and items are both listed in. */
+function comparePlace(a: Pick<ReviewItem, 'file' | 'line' | 'col' | 'ruleId'>, b: Pick<ReviewItem, 'file' | 'line' | 'col' | 'ruleId'>): number {
+  return compareStrings(a.file, b.file) || a.line - b.line || a.col - b.col || compareStrings(a.ruleId, b.ruleId);
+}
+
 export function compareItems(a: ReviewItem, b: ReviewItem): number {
-  return (
-    compareStrings(a.file, b.file) ||
-    a.line - b.line ||
-    a.col - b.col ||
-    compareStrings(a.ruleId, b.ruleId) ||
-    compareStrings(a.kind, b.kind) ||
-    compareStrings(a.message, b.message)
-  );
+  return comparePlace(a, b) || compareStrings(a.kind, b.kind) || compareStrings(a.message, b.message);
 }
 
 export function compareEdits(a: EditRecord, b: EditRecord): number {
-  return (
-    compareStrings(a.file, b.file) ||
-    a.line - b.line ||
-    a.col - b.col ||
-    compareStrings(a.ruleId, b.ruleId) ||
-    a.endLine - b.endLine ||
-    a.endCol - b.endCol ||
-    compareStrings(a.message, b.message)
-  );
+  return comparePlace(a, b) || a.endLine - b.endLine || a.endCol - b.endCol || compareStrings(a.message, b.message);
 }
 
 export function sortedFiles(report: Pick<RunReport, 'files'>): FileRecord[] {

@@ -166,6 +166,11 @@ const KIND_LABEL: Record<ReviewItem['kind'], string> = {
  * line saying how many.
  */
 export function renderStepSummary(report: RunReport): string {
+  return `${fitSections(stepSummaryHead(report), stepSummarySections(report)).join('\n')}\n`;
+}
+
+/** The title, the outcome and the table of counts. */
+function stepSummaryHead(report: RunReport): string[] {
   const s = report.summary;
   const dryish = report.mode !== 'apply';
   const head: string[] = [];
@@ -186,12 +191,22 @@ export function renderStepSummary(report: RunReport): string {
     ['Failed', String(s.filesFailed)],
   ];
   for (const [k, v] of counts) head.push(`| ${k} | ${v} |`);
+  return head;
+}
 
+interface StepSection {
+  title: string;
+  header: string[];
+  rows: string[];
+}
+
+/** Run errors, review items (security first) and the files worth listing. */
+function stepSummarySections(report: RunReport): StepSection[] {
   const rank: Record<ReviewItem['kind'], number> = { security: 0, 'manual-review': 1, warning: 2 };
   const items = sortedFiles(report)
     .flatMap((f) => f.items)
     .sort((a, b) => rank[a.kind] - rank[b.kind] || compareItems(a, b));
-  const sections: { title: string; header: string[]; rows: string[] }[] = [];
+  const sections: StepSection[] = [];
   if (report.errors.length > 0) {
     sections.push({
       title: `Run errors (${report.errors.length})`,
@@ -223,7 +238,11 @@ export function renderStepSummary(report: RunReport): string {
       }),
     });
   }
+  return sections;
+}
 
+/** Appends the sections to `head`, cutting rows beyond {@link STEP_SUMMARY_MAX_CHARS} with a line saying how many. */
+function fitSections(head: string[], sections: StepSection[]): string[] {
   const out = [...head];
   let size = out.join('\n').length;
   let cut = 0;
@@ -245,5 +264,5 @@ export function renderStepSummary(report: RunReport): string {
     }
   }
   if (cut > 0) out.push('', `_${plural(cut, 'more row')} left out: GitHub limits a step summary to 1 MiB. Use \`--reporter json\` for everything._`);
-  return `${out.join('\n')}\n`;
+  return out;
 }

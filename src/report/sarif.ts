@@ -114,10 +114,24 @@ export function render(report: RunReport, opts: RenderOptions): string {
 export function toSarif(report: RunReport, opts: Pick<RenderOptions, 'cwd'> = {}): Record<string, unknown> {
   const files = sortedFiles(report);
   const items = files.flatMap((f) => f.items).sort(compareItems);
+  const { rules, rule } = ruleTable();
+  const fingerprints = fingerprinter();
+  const results: SarifResult[] = items.map((item) => itemResult(item, rule, fingerprints));
+  for (const file of files) {
+    if (file.status === 'would-change') results.push(changeResult(file, rule, fingerprints));
+    if (file.status === 'failed') results.push(failedResult(file, rule, fingerprints));
+  }
+  return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [JSON.parse(JSON.stringify(sarifRun(report, opts, rules, results)))] };
+}
 
+type RuleIndexer = (id: string, description: string, docs: string, level: Severity, kind: string) => number;
+type Fingerprinter = (ruleId: string, file: string, excerpt: string) => Record<string, string>;
+
+/** The rules the results use, each listed once, in the order first used. */
+function ruleTable(): { rules: SarifRule[]; rule: RuleIndexer } {
   const rules: SarifRule[] = [];
   const ruleIndex = new Map<string, number>();
-  const rule = (id: string, description: string, docs: string, level: Severity, kind: string): number => {
+  const rule: RuleIndexer = (id, description, docs, level, kind) => {
     const known = ruleIndex.get(id);
     if (known !== undefined) return known;
     const text = ruleText(id, description, docs);
@@ -128,52 +142,54 @@ export function toSarif(report: RunReport, opts: Pick<RenderOptions, 'cwd'> = {}
     ruleIndex.set(id, rules.length - 1);
     return rules.length - 1;
   };
+  return { rules, rule };
+}
 
-  const results: SarifResult[] = [];
+/** Equal findings in one file get `:1`, `:2`... so each fingerprint is unique. */
+function fingerprinter(): Fingerprinter {
   const seen = new Map<string, number>();
-  const fingerprints = (ruleId: string, file: string, excerpt: string): Record<string, string> => {
+  return (ruleId, file, excerpt) => {
     const hash = fingerprint(ruleId, file, excerpt);
     const n = (seen.get(hash) ?? 0) + 1;
     seen.set(hash, n);
     return { [FINGERPRINT_KEY]: `${hash}:${n}` };
   };
+}
 
-  for (const item of items) {
-    const index = rule(item.ruleId, item.message, item.docs, item.severity, item.kind);
-    const region: SarifRegion = { startLine: item.line, startColumn: item.col };
-    if (item.excerpt) region.snippet = { text: item.excerpt };
-    const result: SarifResult = {
-      ruleId: item.ruleId,
-      ruleIndex: index,
-      level: item.severity,
-      message: { text: item.hint ? `${item.message}\nHint: ${item.hint}` : item.message },
-      locations: [{ physicalLocation: { artifactLocation: artifact(item.file), region } }],
-      partialFingerprints: fingerprints(item.ruleId, item.file, item.excerpt),
-      properties: { kind: item.kind },
-    };
-    const fix = itemFix(item);
-    if (fix) result.fixes = [fix];
-    results.push(result);
-  }
+function itemResult(item: ReviewItem, rule: RuleIndexer, fingerprints: Fingerprinter): SarifResult {
+  const index = rule(item.ruleId, item.message, item.docs, item.severity, item.kind);
+  const region: SarifRegion = { startLine: item.line, startColumn: item.col };
+  if (item.excerpt) region.snippet = { text: item.excerpt };
+  const result: SarifResult = {
+    ruleId: item.ruleId,
+    ruleIndex: index,
+    level: item.severity,
+    message: { text: item.hint ? `${item.message}\nHint: ${item.hint}` : item.message },
+    locations: [{ physicalLocation: { artifactLocation: artifact(item.file), region } }],
+    partialFingerprints: fingerprints(item.ruleId, item.file, item.excerpt),
+    properties: { kind: item.kind },
+  };
+  const fix = itemFix(item);
+  if (fix) result.fixes = [fix];
+  return result;
+}
 
-  for (const file of files) {
-    if (file.status === 'would-change') results.push(changeResult(file, rule, fingerprints));
-    if (file.status === 'failed') {
-      const id = file.reasonRuleId ?? 'file-failed';
-      const reason = file.reason ?? 'The file could not be migrated.';
-      results.push({
-        ruleId: id,
-        ruleIndex: rule(id, 'A file could not be read, parsed or verified.', '', 'error', 'failed'),
-        level: 'error',
-        message: { text: reason },
-        locations: [{ physicalLocation: { artifactLocation: artifact(file.file) } }],
-        partialFingerprints: fingerprints(id, file.file, ''),
-        properties: { kind: 'failed' },
-      });
-    }
-  }
+function failedResult(file: FileRecord, rule: RuleIndexer, fingerprints: Fingerprinter): SarifResult {
+  const id = file.reasonRuleId ?? 'file-failed';
+  const reason = file.reason ?? 'The file could not be migrated.';
+  return {
+    ruleId: id,
+    ruleIndex: rule(id, 'A file could not be read, parsed or verified.', '', 'error', 'failed'),
+    level: 'error',
+    message: { text: reason },
+    locations: [{ physicalLocation: { artifactLocation: artifact(file.file) } }],
+    partialFingerprints: fingerprints(id, file.file, ''),
+    properties: { kind: 'failed' },
+  };
+}
 
-  const run: Record<string, unknown> = {
+function sarifRun(report: RunReport, opts: Pick<RenderOptions, 'cwd'>, rules: SarifRule[], results: SarifResult[]): Record<string, unknown> {
+  return {
     tool: {
       driver: {
         name: report.tool.name,
@@ -202,7 +218,6 @@ export function toSarif(report: RunReport, opts: Pick<RenderOptions, 'cwd'> = {}
     // Timings are left out so equal runs give byte-equal logs.
     properties: { mode: report.mode, summary: { ...summaryJson(report.summary), timings: undefined } },
   };
-  return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [JSON.parse(JSON.stringify(run))] };
 }
 
 function itemFix(item: ReviewItem): SarifFix | undefined {
@@ -229,11 +244,7 @@ function itemFix(item: ReviewItem): SarifFix | undefined {
   };
 }
 
-function changeResult(
-  file: FileRecord,
-  rule: (id: string, description: string, docs: string, level: Severity, kind: string) => number,
-  fingerprints: (ruleId: string, file: string, excerpt: string) => Record<string, string>,
-): SarifResult {
+function changeResult(file: FileRecord, rule: RuleIndexer, fingerprints: Fingerprinter): SarifResult {
   const edits = [...file.edits].sort(compareEdits);
   const first = edits[0];
   const id = first?.ruleId ?? 'would-change';

@@ -113,14 +113,31 @@ function leftAloneDetail(byReason: Record<string, number>): string {
   return `factories that are not per-request server code, unchanged: ${parts.join(', ')} (${repositoryFileUrl('docs/what-is-left-alone.md')})`;
 }
 
-export function render(report: RunReport, opts: RenderOptions): string {
-  const c = new Chalk({ level: opts.color ? 1 : 0 });
-  const out: string[] = [];
-  const files = sortedFiles(report);
-  const s = report.summary;
-  const dryish = report.mode !== 'apply';
+/** The sections below each push their lines; a section with nothing to show pushes none. */
+interface Section {
+  report: RunReport;
+  files: FileRecord[];
+  opts: RenderOptions;
+  c: ChalkInstance;
+  out: string[];
+}
 
-  // 1. Diffs (--dry).
+export function render(report: RunReport, opts: RenderOptions): string {
+  const x: Section = { report, files: sortedFiles(report), opts, c: new Chalk({ level: opts.color ? 1 : 0 }), out: [] };
+  diffSection(x);
+  summarySection(x);
+  changedSection(x);
+  tableSections(x);
+  runSection(x);
+  // 6. Outcome: always the last line.
+  const step = nextStep(report, opts.fixCommand);
+  const outcome = step ? `${outcomeLine(report)} ${line1(step)}` : outcomeLine(report);
+  x.out.push('', report.exitCode === 0 ? x.c.green(outcome) : x.c.red.bold(outcome));
+  return `${x.out.join('\n')}\n`;
+}
+
+/** 1. Diffs (--dry). */
+function diffSection({ files, opts, c, out }: Section): void {
   if (opts.diffs) {
     for (const f of files) {
       if (!f.diff) continue;
@@ -130,8 +147,12 @@ export function render(report: RunReport, opts: RenderOptions): string {
       else out.push(...colourDiff(f.diff, c), '');
     }
   }
+}
 
-  // 2. Summary.
+/** 2. Summary: the counts, then per-rule counts and timings with --verbose. */
+function summarySection({ report, files, opts, c, out }: Section): void {
+  const s = report.summary;
+  const dryish = report.mode !== 'apply';
   out.push(c.bold(`alova-ssr-migrate ${line1(report.tool.version)}: ${MODE_LABEL[report.mode]}`));
   const skipped = files.filter((f) => f.status === 'skipped');
   const rows: [string, string, string?][] = [
@@ -177,8 +198,11 @@ export function render(report: RunReport, opts: RenderOptions): string {
       `${c.bold('Timings')}  discover ${formatMs(t.discoverMs)}, pre-filter ${formatMs(t.prefilterMs)}, analyse ${formatMs(t.analyseMs)}, transform ${formatMs(t.transformMs)}, write ${formatMs(t.writeMs)}`,
     );
   }
+}
 
-  // 3. Changed files.
+/** 3. Changed files. */
+function changedSection({ report, files, c, out }: Section): void {
+  const dryish = report.mode !== 'apply';
   const changed = files.filter((f) => f.status === 'changed' || f.status === 'would-change');
   if (changed.length > 0) {
     out.push('', c.bold(`${dryish ? 'Would change' : 'Changed'} (${changed.length})`));
@@ -192,8 +216,11 @@ export function render(report: RunReport, opts: RenderOptions): string {
       );
     }
   }
+}
 
-  // 4. Skipped files, review items, failed files.
+/** 4. Skipped files, review items, failed files. */
+function tableSections({ files, c, out }: Section): void {
+  const skipped = files.filter((f) => f.status === 'skipped');
   const table = (title: string, rows3: [string, string, string][], colour: (t: string) => string) => {
     if (rows3.length === 0) return;
     out.push('', c.bold(`${title} (${rows3.length})`));
@@ -229,8 +256,10 @@ export function render(report: RunReport, opts: RenderOptions): string {
   }
 
   table('Failed', fileRows(files.filter((f) => f.status === 'failed'), 'failed'), c.red);
+}
 
-  // 5. Run-level errors and notes.
+/** 5. Run-level errors and notes. */
+function runSection({ report, c, out }: Section): void {
   if (report.errors.length > 0) {
     out.push('', c.bold(`Errors (${report.errors.length})`));
     const w = Math.max(...report.errors.map((e) => line1(e.ruleId).length));
@@ -240,10 +269,4 @@ export function render(report: RunReport, opts: RenderOptions): string {
     out.push('', c.bold('Notes'));
     for (const n of report.notes) out.push(`  ${c.dim(line1(n))}`);
   }
-
-  // 6. Outcome: always the last line.
-  const step = nextStep(report, opts.fixCommand);
-  const outcome = step ? `${outcomeLine(report)} ${line1(step)}` : outcomeLine(report);
-  out.push('', report.exitCode === 0 ? c.green(outcome) : c.red.bold(outcome));
-  return `${out.join('\n')}\n`;
 }
