@@ -24,17 +24,10 @@ import { ALWAYS_SKIPPED_DIRS, toPosix } from './discover.js';
 import { readRegularFile } from './prefilter.js';
 import { ProjectFiles, TS_EXT, commonDir, isInside } from './project-files.js';
 import { CONTEXT_EXPORTS, CONTEXT_MARKER, type ContextFlavor, DEFAULT_CONTEXT_BASENAME, contextModuleExtension } from '../transforms/lib/context-module.js';
+import type { ContextTarget } from '../transforms/lib/context-target.js';
 
-/** What one importer is told (MigrateOptions.contextModules): the module to import, or why it cannot. */
-export type ContextTarget =
-  | {
-      base: string;
-      flavor: ContextFlavor;
-      tsImportSuffix: '' | '.js';
-      /** A JavaScript file importing a TypeScript module that no tsc build compiles: import it by its own name (`.ts`). */
-      ownExtension?: true;
-    }
-  | { blocked: 'context-module-flavour' | 'context-module-placement'; detail: string };
+/** What one importer is told (MigrateOptions.contextModules): declared by the transform that reads it. */
+export type { ContextTarget } from '../transforms/lib/context-target.js';
 
 export interface PackageModule {
   /** The package folder (nearest package.json). */
