@@ -43,22 +43,44 @@ export function removePropertyEdit(t: string, prop: Node): TextEdit {
   return { start: prop.start, end, text: '' };
 }
 
-/** Appends new properties before the object's closing brace, in the object's own layout. */
-export function appendPropertiesEdit(ctx: FileContext, obj: Node, entries: string[], propIndent: string): TextEdit {
+/**
+ * Appends new properties before the object's closing brace, in the object's own layout. `edits`
+ * are the other edits of the same object: when they remove its last property (an option moved into
+ * a hook), appending after that property would overlap its removal, so the new properties take
+ * its place instead (that removal edit is taken out of `edits`).
+ */
+export function appendPropertiesEdit(ctx: FileContext, obj: Node, entries: string[], propIndent: string, edits: TextEdit[] = []): TextEdit {
   const t = ctx.text;
   const props = obj.properties;
   const closing = obj.end - 1;
   if (!props.length) return { start: obj.start + 1, end: closing, text: ` ${entries.join(', ')} ` };
   const last = props[props.length - 1];
+  const multiLine = /\n/.test(t.slice(obj.start, obj.end));
+  const removal = edits.findIndex((e) => e.text === '' && e.start <= last.start && e.end >= last.end);
+  if (removal !== -1) return inPlaceOfRemoved(ctx, last, edits.splice(removal, 1)[0], entries, propIndent);
   const between = t.slice(last.end, closing);
   const trailingComma = /^\s*,/.test(between);
-  const multiLine = /\n/.test(t.slice(obj.start, obj.end));
   const at = trailingComma ? last.end + between.indexOf(',') + 1 : last.end;
   if (!multiLine) return { start: at, end: at, text: `${trailingComma ? '' : ','} ${entries.join(', ')}${trailingComma ? ',' : ''}` };
   const { eol } = ctx.style;
   // Inserted text is not touched by the dedent pass, so it uses the hoisted (top-level) indent.
   const lines = entries.map((e, i) => `${eol}${propIndent}${e}${i < entries.length - 1 || trailingComma ? ',' : ''}`);
   return { start: at, end: at, text: `${trailingComma ? '' : ','}${lines.join('')}`, order: 2 };
+}
+
+/** The new properties written over the removal of the object's last property, keeping its comma and layout. */
+function inPlaceOfRemoved(ctx: FileContext, last: Node, removal: TextEdit, entries: string[], propIndent: string): TextEdit {
+  const t = ctx.text;
+  const comma = t.slice(last.end, removal.end).includes(',');
+  const { eol } = ctx.style;
+  // The removal took whole lines (removePropertyEdit): write whole lines back, at the hoisted indent.
+  if (t[removal.end - 1] === '\n' && startsLine(t, removal.start)) {
+    const text = entries.map((e, i) => `${propIndent}${e}${i < entries.length - 1 || comma ? ',' : ''}${eol}`).join('');
+    return { start: removal.start, end: removal.end, text };
+  }
+  const removedAfter = t.slice(last.end, removal.end);
+  const tail = comma ? removedAfter.slice(removedAfter.indexOf(',') + 1) : removedAfter;
+  return { start: removal.start, end: removal.end, text: `${entries.join(', ')}${comma ? ',' : ''}${tail}` };
 }
 
 /** Removes `baseIndent` from every line in (start, end]: the region moves to module level. Template text is left as it is. */

@@ -164,7 +164,7 @@ export function isolationEntries(ctx: FileContext, plan: OptionsPlan, e: Emissio
 export function placeEntries(ctx: FileContext, f: Factory, plan: OptionsPlan, e: Emission, append: string[], edits: TextEdit[]): void {
   const { preset } = plan;
   if (!preset) {
-    if (append.length) edits.push(appendPropertiesEdit(ctx, f.cfg, append, e.propIndent));
+    if (append.length) edits.push(appendPropertiesEdit(ctx, f.cfg, append, e.propIndent, edits));
     return;
   }
   append.unshift(...presetDispatchers(ctx, e.storeKey, e.propIndent));

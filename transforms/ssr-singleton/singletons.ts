@@ -141,11 +141,11 @@ export function fixSingleton(ctx: FileContext, callPath: Path, problems: string[
     const existing = props.find((p) => staticKey(p) === key && p.type !== 'ObjectMethod');
     setOption(ctx.text, props, lastSpread, existing, { key, value: SAFE_VALUES[key] }, edits, append);
   }
-  ctx.edits.push(...edits);
   if (append.length) {
     const propIndent = props.length ? indentOfLineAt(ctx.text, props[0].start) : indentOfLineAt(ctx.text, cfg.start) + ctx.style.indent;
-    ctx.edits.push(appendPropertiesEdit(ctx, cfg, append, propIndent));
+    edits.push(appendPropertiesEdit(ctx, cfg, append, propIndent, edits));
   }
+  ctx.edits.push(...edits);
   const item = itemAt('unsafe-singleton', callPath.node, `${reads}; keeps ${keysToFix.join(' and ')} shared`);
   item.fix = { description: `set ${fixes.join(', ')} (applied in apply mode)` };
   ctx.items.push(item);
