@@ -5,14 +5,11 @@
  * run over it must change nothing and report nothing (idempotency). A file that fails either is
  * left unchanged and reported as failed: we never write output we cannot prove is stable.
  */
-import path from 'node:path';
-import { parseTsconfig } from 'get-tsconfig';
 import type { EditRecord, LeftAloneRecord, ReviewItem } from './records.js';
 import { type MigrateOptions, TransformParseError, migrate } from '../transforms/ssr-singleton.js';
 import { PERSISTENT_RULES } from '../transforms/lib/rules.js';
 import { idPathOf } from '../transforms/lib/factory-id.js';
 import { findingsToRecords } from './findings.js';
-import { isRegularFile } from './prefilter.js';
 import type { ContextFlavor } from '../transforms/lib/context-module.js';
 
 /** A file that mentions createAlova, read by the pre-filter. */
@@ -117,22 +114,4 @@ export function onlyKnownItems(again: ReviewItem[], first: ReviewItem[]): boolea
 
 function oneLine(err: unknown): string {
   return String((err as Error)?.message ?? err).split('\n')[0];
-}
-
-/**
- * The suffix a new relative import of the context module needs in a TypeScript file that has no
- * relative import to copy: `.js` under node16/nodenext resolution. Read with get-tsconfig (JSON
- * with comments, `extends` chains) rather than a hand-written parser.
- */
-export function relativeImportSuffix(root: string): '' | '.js' {
-  const file = path.join(root, 'tsconfig.json');
-  // Not a regular file (absent, or a FIFO that get-tsconfig would block on): no suffix.
-  if (!isRegularFile(file)) return '';
-  try {
-    const co = parseTsconfig(file).compilerOptions ?? {};
-    const resolution = String(co.moduleResolution ?? co.module ?? '').toLowerCase();
-    return resolution === 'node16' || resolution === 'nodenext' ? '.js' : '';
-  } catch {
-    return '';
-  }
 }
