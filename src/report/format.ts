@@ -188,10 +188,9 @@ export function line1(text: string): string {
  */
 export function outcomeLine(report: RunReport): string {
   if (report.exitCode !== 0) return line1(report.exitReason || `Exit ${report.exitCode}.`);
-  const changed = report.files.filter((f) => f.status === 'changed' || f.status === 'would-change').length;
+  // The summary's counts (src/summary.ts), the same the exit code was computed from: never a second count.
+  const { filesChanged: changed, manualReviewItems: manual, securityFindings: security } = report.summary;
   const pending: string[] = [];
-  const manual = report.files.reduce((n, f) => n + f.items.filter((i) => i.kind === 'manual-review').length, 0);
-  const security = report.files.reduce((n, f) => n + f.items.filter((i) => i.kind === 'security').length, 0);
   if (security > 0) pending.push(`${plural(security, 'security finding')} to fix`);
   if (manual > 0) pending.push(`${plural(manual, 'manual-review item')} to look at`);
   const tail = pending.length > 0 ? ` ${pending.join(', ')} (listed above).` : '';
