@@ -22,6 +22,9 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       case 'transform':
         parentPort!.postMessage({ id: msg.id, ok: true, value: transformFile({ abs: msg.abs, rel: msg.rel, text: msg.text }, options, { verify: msg.verify }) });
         break;
+      default:
+        // Every request gets an answer: an unanswered one would leave the pool waiting forever.
+        parentPort!.postMessage({ id: (msg as { id: number }).id, ok: false, error: `unknown worker request kind: ${String((msg as { kind?: unknown }).kind)}` });
     }
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, ok: false, error: String((err as Error)?.stack ?? err) });

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type * as PoolModule from '../src/pool.js';
 import type { TransformOutcome } from '../src/transform.js';
@@ -94,6 +95,18 @@ describe('WorkerPool', () => {
     open.push(p);
     // structuredClone cannot carry a function: postMessage throws, and the pool turns it into a rejection.
     await expect(p.broadcast({ kind: 'setOptions', options: { f: () => 1 } })).rejects.toThrow(/could not be cloned/);
+  });
+
+  it('the worker answers a request of an unknown kind with an error instead of never answering', async () => {
+    const worker = new Worker(path.join(REPO, 'dist/src/worker.js'));
+    try {
+      const reply = new Promise((resolve) => worker.once('message', resolve));
+      worker.postMessage({ id: 7, kind: 'bogus' });
+      // Without the answer this await never settles and the test fails on vitest's timeout.
+      expect(await reply).toEqual({ id: 7, ok: false, error: 'unknown worker request kind: bogus' });
+    } finally {
+      await worker.terminate();
+    }
   });
 });
 
