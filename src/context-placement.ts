@@ -218,7 +218,7 @@ export class ContextPlacer {
       seen.add(abs);
       const flavor = FLAVORS.find((fl) => abs.endsWith(DEFAULT_CONTEXT_BASENAME + contextModuleExtension(fl)));
       if (!flavor || this.nearestPackage(path.dirname(abs)) !== pkg) return;
-      const text = readText(abs);
+      const text = readRegularFile(abs);
       if (text !== null && (text.includes(CONTEXT_MARKER) || Object.values(CONTEXT_EXPORTS).every((n) => text.includes(n)))) out.push({ abs, flavor });
     };
     for (const dir of this.candidateDirs(pkg, importers)) for (const fl of FLAVORS) consider(path.join(dir, DEFAULT_CONTEXT_BASENAME + contextModuleExtension(fl)));
@@ -297,9 +297,4 @@ function isDirectory(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Never blocks: special files (a FIFO named package.json) read as absent. */
-function readText(abs: string): string | null {
-  return readRegularFile(abs);
 }

@@ -54,11 +54,6 @@ export function sortedFiles(report: Pick<RunReport, 'files'>): FileRecord[] {
   return [...report.files].sort((a, b) => compareStrings(a.file, b.file));
 }
 
-/** Every review item of the run, sorted by file, line, column, rule id. */
-export function allItems(report: Pick<RunReport, 'files'>): ReviewItem[] {
-  return report.files.flatMap((f) => f.items).sort(compareItems);
-}
-
 // ---- key order, checked against records.ts -------------------------------------------------
 
 type Exhaustive<T, K extends readonly (keyof T)[]> = [Exclude<keyof T, K[number]>] extends [never]

@@ -2,7 +2,6 @@
  * The request-context modules: one per package whose migrated files import it (the placement says
  * where). A file already there is reused when it is ours; anything else stops the run.
  */
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Placement } from '../context-placement.js';
 import { readRegularFile } from '../prefilter.js';

@@ -17,8 +17,6 @@ export const FUNCTION_TYPES = new Set([
   'ClassPrivateMethod',
 ]);
 
-export const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
-
 export function isFunction(node: Node): boolean {
   return !!node && FUNCTION_TYPES.has(node.type);
 }

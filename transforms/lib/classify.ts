@@ -21,17 +21,6 @@ export { requestNamedParameter, requestObjectReaching };
 /** Why a factory was left alone (one word each, counted in the run summary). */
 export type LeftAloneReason = 'test-file' | 'browser-code' | 'universal-code' | 'cli' | 'module-load' | 'no-evidence' | 'directive';
 
-/** One line per reason, shown in the summary and the docs. */
-export const LEFT_ALONE_REASONS: Record<LeftAloneReason, string> = {
-  'test-file': 'a test file (an instance per test is intended)',
-  'browser-code': 'browser code (one user per process: nothing to isolate)',
-  'universal-code': 'universal code bundled for the browser too (node:async_hooks would break the bundle)',
-  cli: 'a command-line process with no request',
-  'module-load': 'called only when the module loads (once per process)',
-  'no-evidence': 'no evidence that it runs per request on a server',
-  directive: 'an alova-ssr-migrate: leave comment',
-};
-
 /** Facts of one package.json (a workspace has several): what its dependencies say about where it runs. */
 export interface PackageFacts {
   /** The package's folder relative to the project root (POSIX; `''` for the root). */
